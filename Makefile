@@ -1,0 +1,49 @@
+# dutydesk: `make run` sets up and starts it; `make test` sets up and runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMPS := .make
+CSS := dutydesk/static/dutydesk.css
+export FLASK_APP := dutydesk
+
+.PHONY: run test install assets browser bench db clean
+
+run: install assets db
+	$(BIN)/flask seed-demo
+	bash scripts/run-dev.sh
+
+test: install assets browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+
+db: install
+	mkdir -p instance
+	$(BIN)/flask db upgrade
+
+install: $(STAMPS)/install
+
+$(STAMPS)/install: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	mkdir -p $(STAMPS) && touch $@
+
+assets: $(CSS)
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+$(CSS): node_modules/.package-lock.json scripts/build-assets.sh $(wildcard assets/scss/*.scss assets/images/*)
+	bash scripts/build-assets.sh
+
+# Browser tests drive Debian's chromium; Playwright's own browser download is never used.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+clean:
+	rm -rf $(VENV) node_modules dutydesk/static $(STAMPS)

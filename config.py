@@ -1,0 +1,51 @@
+"""Configuration classes. Every setting can come from the environment."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+
+def _database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever spelling the URL arrives in."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dutydesk-dev-only-change-me")
+    SQLALCHEMY_DATABASE_URI = _database_url(
+        os.environ.get("DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'dutydesk.sqlite3'}")
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    #: The council whose front door this is; shown in the header, footer and page titles.
+    COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Haringey Borough Council")
+    SERVICE_NAME = "dutydesk"
+
+    #: Signed out after this long without a request; what was being typed is kept (see auth.drafts).
+    IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30")))
+    #: The cookie outlives the idle timeout so that a form posted after it can still be kept.
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    REMEMBER_COOKIE_DURATION = timedelta(0)
+
+    #: CSRF tokens last as long as the session: a form left open for an hour must still save.
+    WTF_CSRF_TIME_LIMIT = None
+
+    #: werkzeug's password hashing method (scrypt by default; tests use a cheap one).
+    PASSWORD_HASH_METHOD = "scrypt"
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "dutydesk-tests"
+    SQLALCHEMY_DATABASE_URI = _database_url(
+        os.environ.get("TEST_DATABASE_URL", "sqlite:///" + str(ROOT / "instance" / "test.sqlite3"))
+    )
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"

@@ -1,0 +1,60 @@
+"""dutydesk: the front door of children's social care. `create_app` builds the web application."""
+
+from pathlib import Path
+
+from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from config import Config
+from dutydesk import cli, database, display
+from dutydesk.auth import session as auth_session
+from dutydesk.auth.views import bp as auth_bp
+from dutydesk.contacts.views import bp as contacts_bp
+from dutydesk.core import errors
+from dutydesk.core.views import bp as core_bp
+from dutydesk.extensions import csrf, db, login_manager, migrate
+from dutydesk.models import guards
+from dutydesk.models.types import render_migration_item
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type[Config] | Config = Config) -> Flask:
+    """Build the web application. It never starts the scheduler (that is its own process)."""
+    app = Flask(
+        __name__,
+        static_folder="static",
+        static_url_path="/assets",
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(config)
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(str(ROOT / "templates")),
+        PrefixLoader({
+            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+        }),
+    ])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    db.init_app(app)
+    with app.app_context():
+        database.configure(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True, render_item=render_migration_item)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    WTFormsHelpers(app)
+    guards.install()
+
+    auth_session.init_app(app)
+    display.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(core_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(contacts_bp)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,39 @@
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import login_user, logout_user
+
+from dutydesk.auth.forms import LoginForm
+from dutydesk.auth.operations import authenticate
+from dutydesk.auth.session import start_session, url_after_sign_in
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only ever redirect within dutydesk after signing in."""
+    if target and urlsplit(target).netloc == "" and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("core.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.username.data, form.password.data)
+        if user is None:
+            form.password.errors.append("Enter a correct username and password")
+        else:
+            login_user(user)
+            start_session(user)
+            return redirect(url_after_sign_in(user, _safe_next(request.args.get("next"))))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    session.clear()
+    flash("You have signed out", "success")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,57 @@
+"""Flask commands: `flask --app dutydesk seed-demo`, `create-user`, `scheduler`."""
+
+import click
+from flask import current_app
+from sqlalchemy import select
+
+from dutydesk import demo
+from dutydesk.auth.operations import create_user
+from dutydesk.extensions import db
+from dutydesk.models import Role, Team, User
+from dutydesk.scheduler import JOBS, build_scheduler
+
+
+def init_app(app) -> None:
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(scheduler)
+
+
+@click.command("seed-demo")
+def seed_demo():
+    """Add demo teams, one user per role and calls in every state (once; demo use only)."""
+    if db.session.scalar(select(User.id).limit(1)) is not None:
+        click.echo("Users exist already: demo data not added.")
+        return
+    summary = demo.seed()
+    db.session.commit()
+    click.echo(summary)
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--name", "display_name", required=True, help="Full name, as colleagues see it")
+@click.option("--role", "roles", multiple=True, required=True,
+              type=click.Choice([role.value for role in Role]), help="Repeat for several roles")
+@click.option("--team", "team_name", default=None, help="The team's name")
+@click.option("--email", default="")
+@click.password_option()
+def create_user_command(username, display_name, roles, team_name, email, password):
+    """Add a member of staff."""
+    team = None
+    if team_name:
+        team = db.session.scalar(select(Team).where(Team.name == team_name))
+        if team is None:
+            raise click.BadParameter(f"no team called {team_name!r}", param_hint="--team")
+    user = create_user(username=username, display_name=display_name, password=password,
+                       roles=roles, team=team, email=email)
+    db.session.commit()
+    click.echo(f"Added {user.username} ({', '.join(sorted(roles))})")
+
+
+@click.command("scheduler")
+def scheduler():
+    """Run the scheduler process (never inside web workers)."""
+    app = current_app._get_current_object()
+    click.echo(f"dutydesk scheduler started with {len(JOBS)} job(s)")
+    build_scheduler(app).start()

@@ -1,0 +1,222 @@
+"""The forms of the front door: logging a call and recording what the duty team did."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import Email, Length, Optional, StopValidation
+
+from dutydesk.contacts.operations import missing_referrer_details
+from dutydesk.forms import (
+    ClockTimeField,
+    GovRadioField,
+    GovSelectField,
+    LondonDateField,
+    LondonMoment,
+    optional_int,
+    require,
+)
+from dutydesk.models.codes import (
+    Channel,
+    ConcernCategory,
+    ConfirmationMethod,
+    InterpreterNeed,
+    NoReferrerDetailsReason,
+    ReferralSource,
+)
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+MAX_CHILDREN = 12
+
+#: The concern flags, each the name of a Contact column and the words the call handler reads.
+FLAGS = [
+    ("is_possible_crime", "A crime may have been committed against the child (the police must be told)"),
+    ("is_deliberate_harm_alleged", "Someone alleges the child was harmed deliberately (the child must be seen within 24 hours)"),
+    ("is_child_in_hospital", "The child is in hospital"),
+    ("is_child_missing_school", "The child is of school age and not attending school"),
+    ("is_child_in_temporary_accommodation", "The child is living in temporary accommodation"),
+]
+
+
+def _blank_first(choices, prompt="Choose one"):
+    return [("", prompt), *choices]
+
+
+class ChildForm(Form):
+    """One child the call is about. Rendered as a fieldset inside the call form."""
+
+    name = StringField("Full name", widget=GovTextInput(), validators=[Length(max=200)])
+    is_name_not_known = BooleanField("The caller does not know the child's name", widget=GovCheckboxInput())
+    date_of_birth = LondonDateField("Date of birth", what="date of birth",
+                                    description="For example, 27 3 2019. Leave blank if not known.")
+    approximate_age = StringField("Or approximate age in years", widget=GovTextInput(),
+                                  description="If the date of birth is not known")
+    address = TextAreaField("Address", widget=GovTextArea(), validators=[
+        require("Enter the child's address, or what is known of where they are"), Length(max=2000)])
+    first_language = StringField("First language", widget=GovTextInput(),
+                                 description="For example English, Polish, Somali. Write 'not known' if the caller does not know.",
+                                 validators=[require("Enter the child's first language, or 'not known'"), Length(max=100)])
+    interpreter_need = GovRadioField("Does the child need an interpreter?",
+                                  choices=InterpreterNeed.choices(),
+                                  validators=[require("Say whether the child needs an interpreter")])
+
+    def validate_name(self, field):
+        if not self.is_name_not_known.data and not (field.data or "").strip():
+            raise StopValidation("Enter the child's name, or tick that the caller does not know it")
+
+    def validate_approximate_age(self, field):
+        text = (field.data or "").strip()
+        if text:
+            if not text.isdigit() or int(text) > 25:
+                raise StopValidation("Enter the approximate age as a whole number of years, like 7")
+        elif self.date_of_birth.data is None and not self.date_of_birth.errors:
+            raise StopValidation("Enter the child's date of birth or approximate age")
+
+    @property
+    def age(self) -> int | None:
+        text = (self.approximate_age.data or "").strip()
+        return int(text) if text.isdigit() else None
+
+
+class LogCallForm(FlaskForm):
+    received = LondonMoment("received_date", "received_time", "the call was received")
+    received_date = LondonDateField("Date received", what="date the call was received",
+                                    validators=[require("Enter the date the call was received")])
+    received_time = ClockTimeField("Time received", description="24-hour clock, like 14:05",
+                                   validators=[require("Enter the time the call was received")])
+    channel = GovRadioField("How did the concern reach us?", choices=Channel.choices(),
+                         default=Channel.PHONE.value, validators=[require("Choose how the concern reached us")])
+
+    children = FieldList(FormField(ChildForm), min_entries=1, max_entries=MAX_CHILDREN)
+    add_child = SubmitField("Add another child", widget=GovSubmitInput())
+    remove_child = SubmitField("Remove the last child", widget=GovSubmitInput())
+
+    concern = TextAreaField("What is the concern?", widget=GovTextArea(),
+                            description="What happened or is happening to the child, in the caller's words where you can",
+                            validators=[require("Enter the nature of the concern"), Length(max=20000)])
+    concern_category = GovSelectField("Kind of concern",
+                                   choices=_blank_first(ConcernCategory.choices()),
+                                   validators=[require("Choose the kind of concern")])
+    flags = SelectMultipleField("Tick all that apply", widget=GovCheckboxesInput(), choices=FLAGS,
+                                validate_choice=True)
+
+    referrer_name = StringField("Referrer's name", widget=GovTextInput(), validators=[Length(max=200)])
+    referrer_role = StringField("Relationship to the child, or professional role", widget=GovTextInput(),
+                                description="For example aunt, neighbour, class teacher, health visitor",
+                                validators=[Length(max=200)])
+    referrer_agency = StringField("Agency or organisation", widget=GovTextInput(), validators=[Length(max=200)])
+    referrer_address = TextAreaField("Referrer's address", widget=GovTextArea(), validators=[Length(max=2000)])
+    referrer_phone = StringField("Referrer's phone number", widget=GovTextInput(), validators=[Length(max=50)])
+    referrer_email = StringField("Referrer's e-mail address", widget=GovTextInput(), validators=[
+        Optional(), Email("Enter the e-mail address in the right form, like name@example.org"), Length(max=254)])
+    is_referrer_professional = GovRadioField(
+        "Is the referrer a professional?", choices=YES_NO,
+        description="A professional must confirm the referral in writing within 48 hours",
+        validators=[require("Say whether the referrer is a professional")])
+    referral_source = GovSelectField("Referral source",
+                                  choices=_blank_first(ReferralSource.choices()),
+                                  validators=[require("Choose the referral source")])
+
+    team_id = GovSelectField("Duty team", coerce=optional_int,
+                          validators=[require("Choose the duty team to hand the call to")])
+    is_put_through = GovRadioField("Was the call put through to the duty team at once?",
+                                choices=YES_NO, validators=[require("Say whether the call was put through at once")])
+    put_through_to = GovSelectField("Who took it?", coerce=optional_int)
+    no_referrer_details_reason = GovRadioField(
+        "If you do not have the referrer's name, address and phone number, why not?",
+        choices=NoReferrerDetailsReason.choices(), validators=[Optional()])
+
+    save = SubmitField("Save and start the clocks", widget=GovSubmitInput())
+
+    def set_choices(self, teams, workers) -> None:
+        self.team_id.choices = _blank_first([(team.id, team.name) for team in teams], "Choose a team")
+        self.put_through_to.choices = _blank_first(
+            [(worker.id, f"{worker.display_name} ({worker.team.name if worker.team else 'no team'})")
+             for worker in workers], "Choose who took the call")
+
+    def validate_put_through_to(self, field):
+        if self.is_put_through.data == "yes" and not field.data:
+            raise StopValidation("Choose the duty worker the call was put through to")
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        reason = self.no_referrer_details_reason.data
+        for field_name, message in missing_referrer_details(
+            is_put_through=self.is_put_through.data != "no", name=self.referrer_name.data or "",
+            address=self.referrer_address.data or "", phone=self.referrer_phone.data or "",
+            no_details_reason=NoReferrerDetailsReason(reason) if reason else None,
+        ):
+            getattr(self, field_name).errors.append(message)
+            valid = False
+        self.received_at = self.received.value(self)
+        return valid and self.received_at is not None
+
+
+class VerbalHandoffForm(FlaskForm):
+    moment = LondonMoment("at_date", "at_time", "the details were passed on")
+    to_worker_id = GovSelectField("Which duty worker did you tell?", coerce=optional_int,
+                               validators=[require("Choose the duty worker you passed the details to")])
+    at_date = LondonDateField("Date", what="date", validators=[require("Enter the date you passed the details on")])
+    at_time = ClockTimeField("Time", description="24-hour clock, like 14:05",
+                             validators=[require("Enter the time you passed the details on")])
+    save = SubmitField("Record verbal hand-off", widget=GovSubmitInput())
+
+
+class AcceptForm(FlaskForm):
+    save = SubmitField("Accept this call", widget=GovSubmitInput())
+
+
+class LateReasonMixin:
+    reason = TextAreaField("If this was late, why?", widget=GovTextArea(), validators=[Length(max=4000)])
+
+
+class ReferrerConfirmationForm(LateReasonMixin, FlaskForm):
+    moment = LondonMoment("at_date", "at_time", "the confirmation was received")
+    at_date = LondonDateField("Date received", what="date", validators=[require("Enter the date the confirmation arrived")])
+    at_time = ClockTimeField("Time received", validators=[require("Enter the time the confirmation arrived")])
+    method = GovRadioField("How did it arrive?", choices=ConfirmationMethod.choices(),
+                        validators=[require("Choose how the confirmation arrived")])
+    reference = StringField("Reference", widget=GovTextInput(), description="The referrer's reference, if any",
+                            validators=[Length(max=200)])
+    save = SubmitField("Record written confirmation", widget=GovSubmitInput())
+
+
+class PoliceInformedForm(LateReasonMixin, FlaskForm):
+    moment = LondonMoment("at_date", "at_time", "the police were told")
+    at_date = LondonDateField("Date", what="date", validators=[require("Enter the date the police were told")])
+    at_time = ClockTimeField("Time", validators=[require("Enter the time the police were told")])
+    officer = StringField("Who did you tell?", widget=GovTextInput(), description="Officer's name and collar number, or the unit",
+                          validators=[require("Enter who at the police was told"), Length(max=200)])
+    police_reference = StringField("Police reference", widget=GovTextInput(), description="Crime or incident number",
+                                   validators=[require("Enter the police reference (the crime or incident number)"),
+                                               Length(max=100)])
+    save = SubmitField("Record police informed", widget=GovSubmitInput())
+
+
+class ChildSeenForm(LateReasonMixin, FlaskForm):
+    moment = LondonMoment("at_date", "at_time", "the child was seen")
+    at_date = LondonDateField("Date seen", what="date", validators=[require("Enter the date the child was seen")])
+    at_time = ClockTimeField("Time seen", validators=[require("Enter the time the child was seen")])
+    seen_by_id = GovSelectField("Seen by", coerce=optional_int,
+                             validators=[require("Choose who saw and spoke to the child")])
+    save = SubmitField("Record child seen", widget=GovSubmitInput())
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField("Reason", widget=GovTextArea(),
+                           validators=[require("Enter the reason"), Length(max=4000)])
+    save = SubmitField("Record reason", widget=GovSubmitInput())

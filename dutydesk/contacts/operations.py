@@ -1,0 +1,278 @@
+"""Logging a call and the duty team's first steps with it (R39, R21, R98, R35, R18)."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from dutydesk import rules
+from dutydesk.clock import to_london
+from dutydesk.errors import DomainError
+from dutydesk.extensions import db
+from dutydesk.models import Contact, ContactChild, Obligation, ObligationKind, Role, Team, User
+from dutydesk.models.codes import (
+    Channel,
+    ConcernCategory,
+    ConfirmationMethod,
+    InterpreterNeed,
+    NoReferrerDetailsReason,
+    ReferralSource,
+)
+from dutydesk.work.operations import meet_obligation, open_obligation, record_event
+
+#: Who may take a call or a hand-off on behalf of a duty team.
+DUTY_ROLES = frozenset({Role.DUTY_WORKER, Role.DUTY_MANAGER})
+
+
+@dataclass(frozen=True)
+class ChildDetails:
+    name: str
+    is_name_known: bool
+    address: str
+    first_language: str
+    interpreter_need: InterpreterNeed
+    date_of_birth: date | None = None
+    approximate_age: int | None = None
+
+
+@dataclass(frozen=True)
+class ReferrerDetails:
+    name: str = ""
+    role: str = ""
+    agency: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    is_professional: bool = False
+    source: ReferralSource = ReferralSource.UNKNOWN
+
+
+@dataclass(frozen=True)
+class Flags:
+    is_possible_crime: bool = False
+    is_deliberate_harm_alleged: bool = False
+    is_child_in_hospital: bool = False
+    is_child_missing_school: bool = False
+    is_child_in_temporary_accommodation: bool = False
+
+
+@dataclass(frozen=True)
+class CallDetails:
+    received_at: datetime
+    channel: Channel
+    children: list[ChildDetails]
+    concern: str
+    concern_category: ConcernCategory
+    referrer: ReferrerDetails
+    is_put_through: bool
+    team: Team
+    flags: Flags = field(default_factory=Flags)
+    #: R39: the duty worker who took the call when it was put through at once.
+    put_through_to: User | None = None
+    no_referrer_details_reason: NoReferrerDetailsReason | None = None
+
+
+def missing_referrer_details(
+    *, is_put_through: bool, name: str, address: str, phone: str,
+    no_details_reason: NoReferrerDetailsReason | None,
+) -> list[tuple[str, str]]:
+    """R39: a call not put through at once needs the referrer's name, address and number, or why not.
+
+    Returns (field, message) pairs for what is missing; empty when the call may be saved.
+    """
+    if is_put_through or no_details_reason is not None:
+        return []
+    wanted = [
+        ("referrer_name", name, "Enter the referrer's name, or say why there is none"),
+        ("referrer_address", address, "Enter the referrer's address, or say why there is none"),
+        ("referrer_phone", phone, "Enter the referrer's phone number, or say why there is none"),
+    ]
+    return [(field_name, message) for field_name, value, message in wanted if not value.strip()]
+
+
+def is_duty_worker_of(user: User, team: Team) -> bool:
+    return user.is_active and user.team_id == team.id and user.has_any_role(DUTY_ROLES)
+
+
+def log_call(details: CallDetails, *, by: User, now: datetime) -> Contact:
+    """Record a call about children's safety and start every clock it sets running."""
+    _check_call(details, now)
+    contact = Contact(
+        received_at=details.received_at, channel=details.channel, logged_at=now, logged_by=by,
+        concern=details.concern.strip(), concern_category=details.concern_category,
+        **vars(details.flags),
+        referrer_name=details.referrer.name.strip(), referrer_role=details.referrer.role.strip(),
+        referrer_agency=details.referrer.agency.strip(),
+        referrer_address=details.referrer.address.strip(),
+        referrer_phone=details.referrer.phone.strip(), referrer_email=details.referrer.email.strip(),
+        is_referrer_professional=details.referrer.is_professional,
+        referral_source=details.referrer.source,
+        is_put_through=details.is_put_through,
+        no_referrer_details_reason=None if details.is_put_through else details.no_referrer_details_reason,
+        team=details.team,
+    )
+    db.session.add(contact)
+    children = [
+        ContactChild(
+            contact=contact, position=position, name=child.name.strip() if child.is_name_known else "",
+            is_name_known=child.is_name_known, date_of_birth=child.date_of_birth,
+            approximate_age=child.approximate_age, address=child.address.strip(),
+            first_language=child.first_language.strip(), interpreter_need=child.interpreter_need,
+        )
+        for position, child in enumerate(details.children)
+    ]
+    db.session.add_all(children)
+    names = ", ".join(child.display_name for child in children)
+    record_event(contact, action="logged", by=by, at=now,
+                 summary=f"Call logged about {names}; handed to {details.team.name}")
+    _open_clocks(contact, children, details, by=by, now=now)
+    db.session.flush()
+    return contact
+
+
+def _check_call(details: CallDetails, now: datetime) -> None:
+    if details.received_at > now + rules.RECEIVED_AT_TOLERANCE:
+        raise DomainError("The time the call was received must be now or in the past", "received_date")
+    if not details.children:
+        raise DomainError("Add at least one child the call is about", "children")
+    if not details.team.kind.takes_handoffs or not details.team.is_active:
+        raise DomainError(f"{details.team.name} does not take hand-offs: choose a duty team", "team_id")
+    missing = missing_referrer_details(
+        is_put_through=details.is_put_through, name=details.referrer.name,
+        address=details.referrer.address, phone=details.referrer.phone,
+        no_details_reason=details.no_referrer_details_reason,
+    )
+    if missing:
+        raise DomainError(missing[0][1], missing[0][0])
+    if details.is_put_through:
+        if details.put_through_to is None:
+            raise DomainError("Choose the duty worker the call was put through to", "put_through_to")
+        if not is_duty_worker_of(details.put_through_to, details.team):
+            raise DomainError(
+                f"{details.put_through_to.display_name} is not an active duty worker in "
+                f"{details.team.name}: choose who took the call", "put_through_to")
+
+
+def _open_clocks(contact: Contact, children: list[ContactChild], details: CallDetails, *,
+                 by: User, now: datetime) -> None:
+    received = details.received_at
+    team = details.team
+    handoff_due = rules.handoff_due_at(received)
+    # The verbal hand-off is the call handler's to make; everything after it is the duty team's.
+    verbal = open_obligation(ObligationKind.VERBAL_HANDOFF, contact=contact, team=by.team or team,
+                             worker=by, due_at=handoff_due, now=now)
+    open_obligation(ObligationKind.WRITTEN_HANDOFF, contact=contact, team=team,
+                    due_at=handoff_due, now=now)
+    if details.referrer.is_professional:
+        open_obligation(ObligationKind.REFERRER_CONFIRMATION, contact=contact, team=team,
+                        due_at=rules.referrer_confirmation_due_at(received), now=now)
+    if details.flags.is_possible_crime:
+        open_obligation(ObligationKind.POLICE_INFORMED, contact=contact, team=team,
+                        due_at=rules.police_informed_due_at(received), now=now)
+    for child in children:
+        if details.flags.is_deliberate_harm_alleged:
+            open_obligation(ObligationKind.CHILD_SEEN, contact=contact, child=child, team=team,
+                            due_at=rules.child_seen_due_at(received), now=now)
+        open_obligation(ObligationKind.SCREENING_DECISION, contact=contact, child=child, team=team,
+                        due_at=rules.screening_decision_due_at(received), now=now)
+    if details.is_put_through:
+        _meet_verbal_handoff(verbal, to=details.put_through_to, at=received, by=by, now=now)
+
+
+def _open(contact: Contact, kind: ObligationKind, child: ContactChild | None = None) -> Obligation:
+    for obligation in contact.obligations:
+        if obligation.kind is kind and obligation.child is child and obligation.met_at is None:
+            return obligation
+    met = [o for o in contact.obligations if o.kind is kind and o.child is child]
+    if met:
+        return met[0]  # meet_obligation explains that it was already recorded
+    raise DomainError(f"This call has no '{kind.label}' to record")
+
+
+def _meet_verbal_handoff(obligation: Obligation, *, to: User, at: datetime, by: User,
+                         now: datetime) -> None:
+    meet_obligation(obligation, at=at, by=by, now=now,
+                    details={"to_worker_id": to.id, "to_worker_name": to.display_name})
+    record_event(obligation.contact, action="verbal_handoff", by=by, at=now,
+                 summary=f"Details passed verbally to {to.display_name} at {to_london(at):%H:%M on %-d %B %Y}")
+
+
+def record_verbal_handoff(contact: Contact, *, to: User, at: datetime, by: User, now: datetime) -> Obligation:
+    """R39: record which duty worker was told of the call, by phone or in person, and when."""
+    if not is_duty_worker_of(to, contact.team):
+        raise DomainError(f"{to.display_name} is not an active duty worker in {contact.team.name}",
+                          "to_worker_id")
+    obligation = _open(contact, ObligationKind.VERBAL_HANDOFF)
+    _meet_verbal_handoff(obligation, to=to, at=at, by=by, now=now)
+    db.session.flush()
+    return obligation
+
+
+def accept_handoff(contact: Contact, *, by: User, now: datetime) -> Contact:
+    """R39: a duty worker takes the call in writing; they own its open clocks from now on."""
+    if not is_duty_worker_of(by, contact.team):
+        raise DomainError(f"Only a duty worker in {contact.team.name} can accept this call")
+    written = _open(contact, ObligationKind.WRITTEN_HANDOFF)
+    meet_obligation(written, at=now, by=by, now=now, details={"accepted_by_name": by.display_name})
+    contact.accepted_at = now
+    contact.accepted_by = by
+    for obligation in contact.obligations:
+        if obligation.met_at is None and obligation.team_id == contact.team_id and obligation.worker_id is None:
+            obligation.worker = by
+    record_event(contact, action="accepted", by=by, at=now,
+                 summary=f"Accepted by {by.display_name} for {contact.team.name}")
+    db.session.flush()
+    return contact
+
+
+def record_referrer_confirmation(contact: Contact, *, received_at: datetime, method: ConfirmationMethod,
+                                 reference: str, by: User, now: datetime, reason: str = "") -> Obligation:
+    """R21: the professional referrer has confirmed the referral in writing."""
+    obligation = _open(contact, ObligationKind.REFERRER_CONFIRMATION)
+    meet_obligation(obligation, at=received_at, by=by, now=now, reason=reason,
+                    details={"method": method.value, "reference": reference.strip()})
+    ref = f", reference {reference.strip()}" if reference.strip() else ""
+    record_event(contact, action="referrer_confirmation", by=by, at=now,
+                 summary=f"Referrer's written confirmation received by {method.label.lower()} at "
+                         f"{to_london(received_at):%H:%M on %-d %B %Y}{ref}")
+    db.session.flush()
+    return obligation
+
+
+def record_police_informed(contact: Contact, *, informed_at: datetime, officer: str, police_reference: str,
+                           by: User, now: datetime, reason: str = "") -> Obligation:
+    """R98: the police have been told of a possible crime against the child."""
+    if not officer.strip():
+        raise DomainError("Enter the name or collar number of the officer who was told", "officer")
+    if not police_reference.strip():
+        raise DomainError("Enter the police reference (the crime or incident number)", "police_reference")
+    obligation = _open(contact, ObligationKind.POLICE_INFORMED)
+    meet_obligation(obligation, at=informed_at, by=by, now=now, reason=reason,
+                    details={"officer": officer.strip(), "police_reference": police_reference.strip()})
+    record_event(contact, action="police_informed", by=by, at=now,
+                 summary=f"Police informed at {to_london(informed_at):%H:%M on %-d %B %Y}: told "
+                         f"{officer.strip()}, police reference {police_reference.strip()}")
+    db.session.flush()
+    return obligation
+
+
+def record_child_seen(contact: Contact, child: ContactChild, *, seen_at: datetime, seen_by: User,
+                      by: User, now: datetime, reason: str = "") -> Obligation:
+    """R35: the child has been seen and spoken to."""
+    obligation = _open(contact, ObligationKind.CHILD_SEEN, child)
+    meet_obligation(obligation, at=seen_at, by=by, now=now, reason=reason,
+                    details={"seen_by_id": seen_by.id, "seen_by_name": seen_by.display_name})
+    record_event(contact, action="child_seen", by=by, at=now,
+                 summary=f"{child.display_name} seen and spoken to by {seen_by.display_name} at "
+                         f"{to_london(seen_at):%H:%M on %-d %B %Y}")
+    db.session.flush()
+    return obligation
+
+
+def record_obligation_reason(obligation: Obligation, *, reason: str, by: User, now: datetime) -> Obligation:
+    """Record why an obligation is not (or was not) met in time; R35 asks it of the child not seen."""
+    if not reason.strip():
+        raise DomainError("Enter the reason", "reason")
+    obligation.reason = reason.strip()
+    record_event(obligation.contact, action="reason", by=by, at=now,
+                 summary=f"{obligation.kind.label} ({obligation.subject}): {reason.strip()}")
+    db.session.flush()
+    return obligation

@@ -1,0 +1,80 @@
+"""Read-only questions about contacts."""
+
+from datetime import datetime
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import selectinload
+
+from dutydesk.extensions import db
+from dutydesk.models import Contact, ContactEvent, Obligation, Role, RoleGrant, Team, TeamKind, User
+
+
+def get_contact(contact_id: int) -> Contact | None:
+    """A contact with its children, obligations and history, in a fixed number of queries."""
+    return db.session.scalar(
+        select(Contact)
+        .where(Contact.id == contact_id)
+        .options(
+            selectinload(Contact.children),
+            selectinload(Contact.obligations).selectinload(Obligation.worker),
+            selectinload(Contact.obligations).selectinload(Obligation.met_by),
+            selectinload(Contact.obligations).selectinload(Obligation.team),
+            selectinload(Contact.events).selectinload(ContactEvent.by),
+            selectinload(Contact.team),
+            selectinload(Contact.logged_by),
+            selectinload(Contact.accepted_by),
+        )
+    )
+
+
+def list_team_queue(team_id: int) -> list[Contact]:
+    """Calls handed to a team that still have a clock running, the most urgent first."""
+    has_open = exists().where(Obligation.contact_id == Contact.id, Obligation.met_at.is_(None))
+    contacts = db.session.scalars(
+        select(Contact)
+        .where(Contact.team_id == team_id, has_open)
+        .options(
+            selectinload(Contact.children),
+            selectinload(Contact.obligations).selectinload(Obligation.worker),
+            selectinload(Contact.accepted_by),
+        )
+    ).all()
+    return sorted(contacts, key=_earliest_open_due)
+
+
+def _earliest_open_due(contact: Contact) -> datetime:
+    return min(o.due_at for o in contact.obligations if o.met_at is None)
+
+
+def list_duty_teams() -> list[Team]:
+    """Active teams that take hand-offs from the contact centre."""
+    return db.session.scalars(
+        select(Team)
+        .where(Team.is_active.is_(True), Team.kind.in_([TeamKind.DUTY, TeamKind.OUT_OF_HOURS]))
+        .order_by(Team.kind, Team.name)
+    ).all()
+
+
+def list_duty_workers(team_ids: list[int] | None = None) -> list[User]:
+    """Active duty workers and managers, optionally only of the given teams."""
+    query = (
+        select(User)
+        .where(
+            User.is_active.is_(True),
+            exists().where(RoleGrant.user_id == User.id,
+                           RoleGrant.role.in_([Role.DUTY_WORKER, Role.DUTY_MANAGER])),
+        )
+        .options(selectinload(User.team))
+        .order_by(User.display_name)
+    )
+    if team_ids is not None:
+        query = query.where(User.team_id.in_(team_ids))
+    return db.session.scalars(query).all()
+
+
+def get_user(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
+def get_team(team_id: int) -> Team | None:
+    return db.session.get(Team, team_id)

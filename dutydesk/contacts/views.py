@@ -1,0 +1,265 @@
+"""The front door's pages: log a call, see it, hand it off, accept it, record what was done."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from dutydesk import permissions
+from dutydesk.auth.session import restored_formdata
+from dutydesk.clock import now_utc
+from dutydesk.contacts import forms, operations, queries
+from dutydesk.contacts.forms import FLAGS, LogCallForm
+from dutydesk.display import london
+from dutydesk.errors import DomainError
+from dutydesk.extensions import db
+from dutydesk.forms import fill_with_now
+from dutydesk.models import ObligationKind, RecordView
+from dutydesk.models.codes import (
+    Channel,
+    ConcernCategory,
+    ConfirmationMethod,
+    InterpreterNeed,
+    NoReferrerDetailsReason,
+    ReferralSource,
+)
+from dutydesk.permissions import requires
+
+bp = Blueprint("contacts", __name__)
+
+
+def _show_error(form, error: DomainError) -> None:
+    """Put an operation's refusal beside the field it is about (or the button)."""
+    db.session.rollback()
+    field = getattr(form, error.field, None) if error.field else None
+    if field is None:
+        field = form.save
+    field.errors = [*field.errors, error.message]
+
+
+def _form(form_class, **kwargs):
+    """A form filled from what was posted, or from what an idle-signed-out person had typed."""
+    restored = restored_formdata()
+    return form_class(formdata=restored, **kwargs) if restored is not None else form_class(**kwargs)
+
+
+def _contact_or_404(contact_id: int):
+    """Load a contact and log that the signed-in person looked at the child's record."""
+    contact = queries.get_contact(contact_id)
+    if contact is None:
+        abort(404)
+    db.session.add(RecordView(user_id=current_user.id, contact_id=contact.id, at=now_utc(),
+                              path=request.full_path.rstrip("?")[:500]))
+    return contact
+
+
+@bp.route("/calls/new", methods=["GET", "POST"])
+@requires(permissions.LOG_CALL)
+def log_call():
+    form = _form(LogCallForm)
+    teams = queries.list_duty_teams()
+    workers = queries.list_duty_workers([team.id for team in teams])
+    form.set_choices(teams, workers)
+    if not form.is_submitted() and form.received_date.data is None:
+        fill_with_now(form, form.received)
+        if len(teams) == 1:
+            form.team_id.data = teams[0].id
+    if form.is_submitted() and (form.add_child.data or form.remove_child.data):
+        if form.add_child.data and len(form.children) < forms.MAX_CHILDREN:
+            form.children.append_entry()
+        elif form.remove_child.data and len(form.children) > 1:
+            form.children.pop_entry()
+    elif form.validate_on_submit():
+        try:
+            contact = operations.log_call(
+                _call_details(form, teams, workers), by=current_user, now=now_utc())
+        except DomainError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Call {contact.reference} logged. The duty team must have it verbally and in "
+                  f"writing by {london(contact.obligations[0].due_at, '%H:%M')}.", "success")
+            return redirect(url_for("contacts.show_contact", contact_id=contact.id))
+    return render_template("contacts/log_call.html", form=form)
+
+
+def _call_details(form: LogCallForm, teams, workers) -> operations.CallDetails:
+    by_id = {worker.id: worker for worker in workers}
+    team = next(team for team in teams if team.id == form.team_id.data)
+    reason = form.no_referrer_details_reason.data
+    is_put_through = form.is_put_through.data == "yes"
+    return operations.CallDetails(
+        received_at=form.received_at,
+        channel=Channel(form.channel.data),
+        children=[
+            operations.ChildDetails(
+                name=entry.form.name.data or "", is_name_known=not entry.form.is_name_not_known.data,
+                date_of_birth=entry.form.date_of_birth.data, approximate_age=entry.form.age,
+                address=entry.form.address.data, first_language=entry.form.first_language.data,
+                interpreter_need=InterpreterNeed(entry.form.interpreter_need.data),
+            )
+            for entry in form.children
+        ],
+        concern=form.concern.data,
+        concern_category=ConcernCategory(form.concern_category.data),
+        flags=operations.Flags(**{name: name in (form.flags.data or []) for name, _ in FLAGS}),
+        referrer=operations.ReferrerDetails(
+            name=form.referrer_name.data or "", role=form.referrer_role.data or "",
+            agency=form.referrer_agency.data or "", address=form.referrer_address.data or "",
+            phone=form.referrer_phone.data or "", email=form.referrer_email.data or "",
+            is_professional=form.is_referrer_professional.data == "yes",
+            source=ReferralSource(form.referral_source.data),
+        ),
+        is_put_through=is_put_through,
+        put_through_to=by_id.get(form.put_through_to.data) if is_put_through else None,
+        no_referrer_details_reason=NoReferrerDetailsReason(reason) if reason else None,
+        team=team,
+    )
+
+
+@bp.route("/calls/<int:contact_id>")
+@requires(permissions.VIEW_CONTACT)
+def show_contact(contact_id: int):
+    contact = _contact_or_404(contact_id)
+    db.session.commit()
+    return render_template("contacts/show_contact.html", contact=contact, now=now_utc(),
+                           accept_form=forms.AcceptForm(),
+                           can_accept=operations.is_duty_worker_of(current_user, contact.team))
+
+
+def _record_page(contact, form, template: str, run, **context):
+    """The shared shape of a page that records one thing done about a contact.
+
+    `run(at)` calls the operation with the moment typed into the form (London time, checked
+    to be real and not in the future), or None for forms that ask for no time.
+    """
+    moment = getattr(form, "moment", None)
+    if form.is_submitted():
+        valid = form.validate()
+        at = moment.value(form) if moment is not None and valid else None
+        if valid and (moment is None or at is not None):
+            try:
+                run(at)
+            except DomainError as error:
+                _show_error(form, error)
+            else:
+                db.session.commit()
+                return redirect(url_for("contacts.show_contact", contact_id=contact.id))
+    elif moment is not None and getattr(form, moment.date_field).data is None:
+        fill_with_now(form, moment)
+    db.session.commit()  # the record view
+    return render_template(template, contact=contact, form=form, now=now_utc(), **context)
+
+
+@bp.route("/calls/<int:contact_id>/verbal-handoff", methods=["GET", "POST"])
+@requires(permissions.RECORD_VERBAL_HANDOFF)
+def record_verbal_handoff(contact_id: int):
+    contact = _contact_or_404(contact_id)
+    form = _form(forms.VerbalHandoffForm)
+    workers = queries.list_duty_workers([contact.team_id])
+    form.to_worker_id.choices = [("", "Choose a duty worker")] + [(w.id, w.display_name) for w in workers]
+
+    def run(at):
+        to = next((w for w in workers if w.id == form.to_worker_id.data), None)
+        if to is None:
+            raise DomainError("Choose the duty worker you passed the details to", "to_worker_id")
+        operations.record_verbal_handoff(contact, to=to, at=at, by=current_user, now=now_utc())
+        flash(f"Verbal hand-off to {to.display_name} recorded", "success")
+
+    return _record_page(contact, form, "contacts/record_verbal_handoff.html", run)
+
+
+@bp.route("/calls/<int:contact_id>/accept", methods=["POST"])
+@requires(permissions.ACCEPT_HANDOFF)
+def accept_handoff(contact_id: int):
+    contact = _contact_or_404(contact_id)
+    form = forms.AcceptForm()
+    if form.validate_on_submit():
+        try:
+            operations.accept_handoff(contact, by=current_user, now=now_utc())
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(f"You have accepted call {contact.reference}. Its clocks are yours now.", "success")
+    return redirect(url_for("contacts.show_contact", contact_id=contact_id))
+
+
+@bp.route("/calls/<int:contact_id>/referrer-confirmation", methods=["GET", "POST"])
+@requires(permissions.RECORD_DUTY_WORK)
+def record_referrer_confirmation(contact_id: int):
+    contact = _contact_or_404(contact_id)
+    form = _form(forms.ReferrerConfirmationForm)
+
+    def run(at):
+        operations.record_referrer_confirmation(
+            contact, received_at=at, method=ConfirmationMethod(form.method.data),
+            reference=form.reference.data or "", reason=form.reason.data or "",
+            by=current_user, now=now_utc())
+        flash("Referrer's written confirmation recorded", "success")
+
+    return _record_page(contact, form, "contacts/record_referrer_confirmation.html", run)
+
+
+@bp.route("/calls/<int:contact_id>/police-informed", methods=["GET", "POST"])
+@requires(permissions.RECORD_DUTY_WORK)
+def record_police_informed(contact_id: int):
+    contact = _contact_or_404(contact_id)
+    form = _form(forms.PoliceInformedForm)
+
+    def run(at):
+        operations.record_police_informed(
+            contact, informed_at=at, officer=form.officer.data,
+            police_reference=form.police_reference.data, reason=form.reason.data or "",
+            by=current_user, now=now_utc())
+        flash("Police informed recorded", "success")
+
+    return _record_page(contact, form, "contacts/record_police_informed.html", run)
+
+
+@bp.route("/calls/<int:contact_id>/children/<int:child_id>/seen", methods=["GET", "POST"])
+@requires(permissions.RECORD_DUTY_WORK)
+def record_child_seen(contact_id: int, child_id: int):
+    contact = _contact_or_404(contact_id)
+    form = _form(forms.ChildSeenForm)
+    child = next((c for c in contact.children if c.id == child_id), None) or abort(404)
+    workers = queries.list_duty_workers()
+    form.seen_by_id.choices = [("", "Choose who saw the child")] + [(w.id, w.display_name) for w in workers]
+    if not form.is_submitted() and form.seen_by_id.data is None:
+        form.seen_by_id.data = current_user.id
+
+    def run(at):
+        seen_by = next((w for w in workers if w.id == form.seen_by_id.data), None)
+        if seen_by is None:
+            raise DomainError("Choose who saw and spoke to the child", "seen_by_id")
+        operations.record_child_seen(contact, child, seen_at=at, seen_by=seen_by,
+                                     reason=form.reason.data or "", by=current_user, now=now_utc())
+        flash(f"{child.display_name} recorded as seen and spoken to", "success")
+
+    return _record_page(contact, form, "contacts/record_child_seen.html", run, child=child)
+
+
+@bp.route("/calls/<int:contact_id>/obligations/<int:obligation_id>/reason", methods=["GET", "POST"])
+@requires(permissions.RECORD_DUTY_WORK)
+def record_obligation_reason(contact_id: int, obligation_id: int):
+    contact = _contact_or_404(contact_id)
+    obligation = next((o for o in contact.obligations if o.id == obligation_id), None) or abort(404)
+    form = _form(forms.ReasonForm)
+    if not form.is_submitted() and not form.reason.data:
+        form.reason.data = obligation.reason
+
+    def run(at):
+        operations.record_obligation_reason(obligation, reason=form.reason.data, by=current_user, now=now_utc())
+        flash("Reason recorded", "success")
+
+    return _record_page(contact, form, "contacts/record_obligation_reason.html", run, obligation=obligation)
+
+
+@bp.route("/queue")
+@requires(permissions.VIEW_QUEUE)
+def queue():
+    teams = queries.list_duty_teams()
+    team_id = request.args.get("team", type=int) or current_user.team_id
+    team = next((t for t in teams if t.id == team_id), teams[0] if teams else None)
+    contacts = queries.list_team_queue(team.id) if team else []
+    return render_template("contacts/queue.html", teams=teams, team=team, contacts=contacts,
+                           now=now_utc(), ObligationKind=ObligationKind)

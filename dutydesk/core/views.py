@@ -1,0 +1,26 @@
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import text
+
+from dutydesk import permissions
+from dutydesk.extensions import db
+
+bp = Blueprint("core", __name__)
+
+
+@bp.route("/")
+@login_required
+def home():
+    """Send each person to where their work is."""
+    if permissions.can(permissions.VIEW_QUEUE):
+        return redirect(url_for("contacts.queue"))
+    if permissions.can(permissions.LOG_CALL):
+        return redirect(url_for("contacts.log_call"))
+    return render_template("core/home.html", user=current_user)
+
+
+@bp.route("/healthz")
+def healthz():
+    """For load balancers: the app is up and can reach its database."""
+    db.session.execute(text("SELECT 1"))
+    return {"status": "ok"}

@@ -1,0 +1,76 @@
+"""How times, clocks and states read on screen: template filters and globals."""
+
+from datetime import datetime
+
+from flask import current_app
+from markupsafe import Markup
+
+from dutydesk import permissions
+from dutydesk.clock import now_utc, to_london
+from dutydesk.rules import ObligationState, obligation_state
+
+#: The GOV.UK tag colour that goes with each state; the state's words are always shown too.
+STATE_TAG_CLASSES = {
+    ObligationState.MET_ON_TIME: "govuk-tag--green",
+    ObligationState.MET_LATE: "govuk-tag--orange",
+    ObligationState.OPEN: "govuk-tag--blue",
+    ObligationState.OVERDUE: "govuk-tag--red",
+}
+
+
+def london(moment: datetime | None, fmt: str = "%H:%M on %-d %b %Y") -> str:
+    """A UTC moment as London wall-clock time."""
+    return "" if moment is None else to_london(moment).strftime(fmt)
+
+
+def duration_words(seconds: float) -> str:
+    """'1 hour 5 minutes', '2 days 3 hours', '45 seconds'."""
+    seconds = int(abs(seconds))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+
+    def plural(n: int, unit: str) -> str:
+        return f"{n} {unit}{'' if n == 1 else 's'}"
+
+    if days:
+        return " ".join([plural(days, "day")] + ([plural(hours, "hour")] if hours else []))
+    if hours:
+        return " ".join([plural(hours, "hour")] + ([plural(minutes, "minute")] if minutes else []))
+    if minutes:
+        return plural(minutes, "minute")
+    return plural(secs, "second")
+
+
+def time_left(due_at: datetime, now: datetime | None = None) -> str:
+    """'42 minutes left', or 'overdue by 3 minutes'."""
+    remaining = (due_at - (now or now_utc())).total_seconds()
+    if remaining >= 0:
+        return f"{duration_words(remaining)} left"
+    return f"overdue by {duration_words(remaining)}"
+
+
+def state_of(obligation, now: datetime | None = None) -> ObligationState:
+    return obligation_state(obligation.due_at, obligation.met_at, now or now_utc())
+
+
+def state_tag(obligation, now: datetime | None = None) -> Markup:
+    state = state_of(obligation, now)
+    return Markup('<strong class="govuk-tag {}">{}</strong>').format(
+        STATE_TAG_CLASSES[state], state.value.capitalize()
+    )
+
+
+def init_app(app) -> None:
+    app.add_template_filter(london)
+    app.add_template_filter(time_left)
+    app.add_template_filter(state_tag)
+    app.add_template_global(state_of)
+    app.add_template_global(permissions.can, "can")
+    app.add_template_global(permissions, "permissions")
+    app.add_template_global(now_utc)
+
+    @app.context_processor
+    def council():
+        return {"council_name": current_app.config["COUNCIL_NAME"],
+                "service_name": current_app.config["SERVICE_NAME"]}

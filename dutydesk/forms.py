@@ -1,0 +1,132 @@
+"""Form pieces shared by every area: London date-and-time entry and plain-English messages."""
+
+from datetime import date, datetime, time
+
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovSelect, GovTextInput
+from wtforms import DateField, Field, RadioField, SelectField, StringField
+from wtforms.validators import StopValidation
+
+from dutydesk.clock import NonexistentLocalTime, from_london, now_utc, to_london
+from dutydesk.rules import RECEIVED_AT_TOLERANCE
+
+
+def parse_clock_time(text: str) -> time:
+    """Read a 24-hour clock time typed as 14:05, 14.05, 1405 or 9:05."""
+    cleaned = text.strip().replace(".", ":").replace(" ", "")
+    if ":" not in cleaned and cleaned.isdigit() and len(cleaned) in (3, 4):
+        cleaned = f"{cleaned[:-2]}:{cleaned[-2:]}"
+    hours, _, minutes = cleaned.partition(":")
+    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+        raise ValueError
+    return time(int(hours), int(minutes))
+
+
+class LondonDateField(DateField):
+    """A GOV.UK day, month and year input; empty is None (let `require` decide), nonsense is an error."""
+
+    widget = GovDateInput()
+
+    def __init__(self, label: str, what: str = "date", **kwargs):
+        super().__init__(label, format="%d %m %Y", **kwargs)
+        self.what = what
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if not valuelist or not "".join(valuelist).strip():
+            return
+        parts = [part.strip() for part in valuelist]
+        if any(not part.isdigit() for part in parts) or len(parts) != 3:
+            raise ValueError(f"Enter the {self.what} as numbers for day, month and year, like 21 11 2026")
+        day, month, year = (int(part) for part in parts)
+        try:
+            self.data = date(year, month, day)
+        except ValueError:
+            raise ValueError(f"The {self.what} must be a real date, like 21 11 2026") from None
+        if year < 1900:
+            self.data = None
+            raise ValueError(f"Enter the {self.what} with a four-digit year, like 2026")
+
+
+def ClockTimeField(label: str, **kwargs) -> StringField:
+    return StringField(label, widget=GovTextInput(), **kwargs)
+
+
+class LondonMoment:
+    """A date field and a time field that together give one moment, typed in London time.
+
+    Call `value(form)` after validation; it adds an error to the fields and returns None when
+    the time cannot be read, never happened (the spring clock change) or lies in the future.
+    """
+
+    def __init__(self, date_field: str, time_field: str, what: str):
+        self.date_field, self.time_field, self.what = date_field, time_field, what
+
+    def value(self, form, *, not_before: datetime | None = None) -> datetime | None:
+        day_field: Field = getattr(form, self.date_field)
+        time_field: Field = getattr(form, self.time_field)
+        if day_field.errors or day_field.data is None:
+            return None
+        try:
+            clock_time = parse_clock_time(time_field.data or "")
+        except ValueError:
+            time_field.errors.append(f"Enter the time {self.what} as hours and minutes on a 24-hour clock, like 14:05")
+            return None
+        try:
+            moment = from_london(day_field.data, clock_time)
+        except NonexistentLocalTime as error:
+            time_field.errors.append(str(error))
+            return None
+        if moment > now_utc() + RECEIVED_AT_TOLERANCE:
+            day_field.errors.append(f"The time {self.what} must be now or in the past")
+            return None
+        if not_before is not None and moment < not_before:
+            time_field.errors.append(
+                f"The time {self.what} cannot be before {to_london(not_before):%H:%M on %-d %B %Y}"
+            )
+            return None
+        return moment
+
+
+def fill_with_now(form, moment: LondonMoment) -> None:
+    """Fill a moment's fields with the current London date and time (a form's default)."""
+    local = to_london(now_utc())
+    getattr(form, moment.date_field).data = local.date()
+    getattr(form, moment.time_field).data = f"{local:%H:%M}"
+
+
+def require(message: str):
+    """A DataRequired that says what to do, and treats whitespace as empty."""
+
+    def check(form, field):
+        value = field.data
+        if field.errors:  # already says what is wrong with what was typed
+            raise StopValidation()
+        if value is None or (isinstance(value, str) and not value.strip()) or value == []:
+            raise StopValidation(message)
+
+    check.field_flags = {"required": True}
+    return check
+
+
+def optional_int(value) -> int | None:
+    """Coerce a select's value to an id, with its blank "Choose one" as None."""
+    if value in (None, ""):
+        return None
+    return int(value)
+
+
+class ChoiceMixin:
+    """Leave an unanswered choice to `require`, so its message says what to do."""
+
+    def pre_validate(self, form):
+        if self.data in (None, ""):
+            return
+        super().pre_validate(form)
+
+
+class GovRadioField(ChoiceMixin, RadioField):
+    widget = GovRadioInput()
+
+
+class GovSelectField(ChoiceMixin, SelectField):
+    widget = GovSelect()

@@ -1,0 +1,21 @@
+"""The models, one module per area. Importing this package registers every table."""
+
+from dutydesk.models.audit import ContactEvent, FormDraft, RecordView
+from dutydesk.models.contacts import Contact, ContactChild
+from dutydesk.models.people import Role, RoleGrant, Team, TeamKind, User
+from dutydesk.models.work import Obligation, ObligationKind
+
+__all__ = [
+    "Contact",
+    "ContactChild",
+    "ContactEvent",
+    "FormDraft",
+    "Obligation",
+    "ObligationKind",
+    "RecordView",
+    "Role",
+    "RoleGrant",
+    "Team",
+    "TeamKind",
+    "User",
+]

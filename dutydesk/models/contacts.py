@@ -1,0 +1,113 @@
+"""Calls (contacts) about a child's safety, and the children they concern (R39, R18)."""
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dutydesk.extensions import db
+from dutydesk.models.codes import (
+    Channel,
+    ConcernCategory,
+    InterpreterNeed,
+    NoReferrerDetailsReason,
+    ReferralSource,
+)
+from dutydesk.models.people import Team, User
+from dutydesk.models.types import StrEnumType, UTCDateTime
+
+
+class Contact(db.Model):
+    """A call, e-mail, letter or visit about the safety of one or more children."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: When the council received it: every clock of R39, R21 and R35 runs from here.
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    channel: Mapped[Channel] = mapped_column(StrEnumType(Channel))
+    logged_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    logged_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    concern: Mapped[str] = mapped_column(Text)
+    concern_category: Mapped[ConcernCategory] = mapped_column(StrEnumType(ConcernCategory))
+    is_possible_crime: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_deliberate_harm_alleged: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_child_in_hospital: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_child_missing_school: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_child_in_temporary_accommodation: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    referrer_name: Mapped[str] = mapped_column(String(200), default="")
+    #: Relationship to the child (aunt, neighbour) or professional role (class teacher).
+    referrer_role: Mapped[str] = mapped_column(String(200), default="")
+    referrer_agency: Mapped[str] = mapped_column(String(200), default="")
+    referrer_address: Mapped[str] = mapped_column(Text, default="")
+    referrer_phone: Mapped[str] = mapped_column(String(50), default="")
+    referrer_email: Mapped[str] = mapped_column(String(254), default="")
+    is_referrer_professional: Mapped[bool] = mapped_column(Boolean, default=False)
+    referral_source: Mapped[ReferralSource] = mapped_column(StrEnumType(ReferralSource, 4))
+    #: R39: whether the call was put through to the duty team while the caller was on the line.
+    is_put_through: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: R39: why a call not put through has no referrer's name, address or number.
+    no_referrer_details_reason: Mapped[NoReferrerDetailsReason | None] = mapped_column(
+        StrEnumType(NoReferrerDetailsReason), nullable=True
+    )
+
+    #: The duty team the call is handed to; it owns the call's clocks once accepted.
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+
+    team: Mapped[Team] = relationship()
+    logged_by: Mapped[User] = relationship(foreign_keys=[logged_by_id])
+    accepted_by: Mapped[User | None] = relationship(foreign_keys=[accepted_by_id])
+    children: Mapped[list["ContactChild"]] = relationship(
+        back_populates="contact", order_by="ContactChild.position"
+    )
+    obligations: Mapped[list["Obligation"]] = relationship(  # noqa: F821
+        back_populates="contact", order_by="Obligation.due_at, Obligation.id"
+    )
+    events: Mapped[list["ContactEvent"]] = relationship(  # noqa: F821
+        back_populates="contact", order_by="ContactEvent.at, ContactEvent.id"
+    )
+
+    @property
+    def reference(self) -> str:
+        return f"C{self.id:06d}"
+
+    @property
+    def children_names(self) -> str:
+        return ", ".join(child.display_name for child in self.children)
+
+
+class ContactChild(db.Model):
+    """A child a contact is about, as the caller described them."""
+
+    __tablename__ = "contact_children"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    #: Empty when the caller did not know the name (is_name_known is then false).
+    name: Mapped[str] = mapped_column(String(200), default="")
+    is_name_known: Mapped[bool] = mapped_column(Boolean, default=True)
+    date_of_birth: Mapped[date | None] = mapped_column(Date, nullable=True)
+    approximate_age: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    address: Mapped[str] = mapped_column(Text)
+    #: R18: the child's first language, as the caller gave it ("not known" is an answer).
+    first_language: Mapped[str] = mapped_column(String(100))
+    interpreter_need: Mapped[InterpreterNeed] = mapped_column(StrEnumType(InterpreterNeed))
+
+    contact: Mapped[Contact] = relationship(back_populates="children")
+
+    @property
+    def display_name(self) -> str:
+        return self.name if self.is_name_known else "Name not known"
+
+    @property
+    def age_description(self) -> str:
+        if self.date_of_birth is not None:
+            return f"born {self.date_of_birth:%-d %B %Y}"
+        if self.approximate_age is not None:
+            return f"about {self.approximate_age}"
+        return "age not known"

@@ -1,0 +1,99 @@
+"""Staff, their roles and their teams."""
+
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dutydesk.extensions import db
+from dutydesk.models.types import StrEnumType
+
+
+class Role(StrEnum):
+    CALL_HANDLER = "call_handler"
+    DUTY_WORKER = "duty_worker"
+    DUTY_MANAGER = "duty_manager"
+    SENIOR_MANAGER = "senior_manager"
+    DIRECTOR = "director"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class TeamKind(StrEnum):
+    CONTACT_CENTRE = "contact_centre"
+    DUTY = "duty"
+    OUT_OF_HOURS = "out_of_hours"
+
+    @property
+    def label(self) -> str:
+        return {"contact_centre": "Contact centre", "duty": "Duty team",
+                "out_of_hours": "Out-of-hours team"}[self.value]
+
+    @property
+    def takes_handoffs(self) -> bool:
+        return self is not TeamKind.CONTACT_CENTRE
+
+
+class Team(db.Model):
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[TeamKind] = mapped_column(StrEnumType(TeamKind))
+    manager_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", use_alter=True), nullable=True
+    )
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    manager: Mapped["User | None"] = relationship(foreign_keys=[manager_id])
+    members: Mapped[list["User"]] = relationship(
+        back_populates="team", foreign_keys="User.team_id", order_by="User.display_name"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Team {self.name}>"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    #: A leaver is deactivated, never deleted: their name stays on everything they did.
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    team: Mapped[Team | None] = relationship(back_populates="members", foreign_keys=[team_id])
+    role_grants: Mapped[list["RoleGrant"]] = relationship(
+        back_populates="user", lazy="selectin", cascade="save-update, merge"
+    )
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(grant.role for grant in self.role_grants)
+
+    def has_any_role(self, roles) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+
+class RoleGrant(db.Model):
+    """One role held by one person; a person may hold several."""
+
+    __tablename__ = "role_grants"
+    __table_args__ = (UniqueConstraint("user_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[Role] = mapped_column(StrEnumType(Role))
+
+    user: Mapped[User] = relationship(back_populates="role_grants")

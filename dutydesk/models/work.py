@@ -1,0 +1,66 @@
+"""Obligations: every "due" in dutydesk, the spine of the board, the sweep and the statistics."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dutydesk.extensions import db
+from dutydesk.models.codes import LabelledEnum
+from dutydesk.models.contacts import Contact, ContactChild
+from dutydesk.models.people import Team, User
+from dutydesk.models.types import StrEnumType, UTCDateTime
+
+
+class ObligationKind(LabelledEnum):
+    VERBAL_HANDOFF = ("verbal_handoff", "Verbal hand-off to the duty team")
+    WRITTEN_HANDOFF = ("written_handoff", "Written hand-off accepted by the duty team")
+    REFERRER_CONFIRMATION = ("referrer_confirmation", "Referrer's written confirmation")
+    POLICE_INFORMED = ("police_informed", "Police informed")
+    CHILD_SEEN = ("child_seen", "Child seen and spoken to")
+    SCREENING_DECISION = ("screening_decision", "Screening decision")
+
+
+class Obligation(db.Model):
+    """Something that must be done about a contact or child by a deadline, and who owns it."""
+
+    __tablename__ = "obligations"
+    __table_args__ = (
+        Index(
+            "ix_obligations_open_due_at",
+            "due_at",
+            sqlite_where=db.text("met_at IS NULL"),
+            postgresql_where=db.text("met_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ObligationKind] = mapped_column(StrEnumType(ObligationKind))
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
+    #: The child the obligation is about, where it is about one child rather than the call.
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("contact_children.id"), nullable=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    #: The named worker who owns it; none while the team as a whole holds it.
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    met_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    met_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    #: Why it was late, or why it could not be met in time (R35: why the child was not seen).
+    reason: Mapped[str] = mapped_column(Text, default="")
+    #: What meeting it recorded: the duty worker told, the police reference, and so on.
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    contact: Mapped[Contact] = relationship(back_populates="obligations")
+    child: Mapped[ContactChild | None] = relationship()
+    team: Mapped[Team] = relationship()
+    worker: Mapped[User | None] = relationship(foreign_keys=[worker_id])
+    met_by: Mapped[User | None] = relationship(foreign_keys=[met_by_id])
+
+    @property
+    def is_met(self) -> bool:
+        return self.met_at is not None
+
+    @property
+    def subject(self) -> str:
+        return self.child.display_name if self.child else self.contact.reference

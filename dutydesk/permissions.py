@@ -1,0 +1,49 @@
+"""Who may do what: every permission named once, as the set of roles that grant it.
+
+Views guard themselves with `@requires(permission)`; templates ask `can(permission)` before
+showing a link. Checks are by role, never by user name (DESIGN.md §1).
+"""
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from dutydesk.models.people import Role
+
+FRONT_DOOR = frozenset({Role.CALL_HANDLER, Role.DUTY_WORKER, Role.DUTY_MANAGER})
+
+#: Log a new call.
+LOG_CALL = FRONT_DOOR
+#: Open a contact and see the child's details and history (each view is logged).
+VIEW_CONTACT = FRONT_DOOR | {Role.SENIOR_MANAGER}
+#: Record that the details were passed to a duty worker by phone (R39).
+RECORD_VERBAL_HANDOFF = FRONT_DOOR
+#: Accept a call into the duty team's hands, meeting the written hand-off (R39).
+ACCEPT_HANDOFF = frozenset({Role.DUTY_WORKER, Role.DUTY_MANAGER})
+#: Record confirmations, police contact and the child being seen (R21, R98, R35).
+RECORD_DUTY_WORK = frozenset({Role.DUTY_WORKER, Role.DUTY_MANAGER})
+#: See the duty team's queue of calls.
+VIEW_QUEUE = frozenset({Role.DUTY_WORKER, Role.DUTY_MANAGER})
+
+
+def can(permission: frozenset[Role]) -> bool:
+    """Whether the signed-in person holds a role that grants the permission."""
+    return current_user.is_authenticated and current_user.has_any_role(permission)
+
+
+def requires(permission: frozenset[Role]):
+    """Let a view run only for a signed-in person holding one of the permission's roles."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def guarded(*args, **kwargs):
+            if not current_user.has_any_role(permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        guarded.required_permission = permission
+        return guarded
+
+    return decorator

@@ -1,0 +1,101 @@
+"""Every timescale in dutydesk, named once, with its source.
+
+Nothing else in the code says 60 minutes, 48 hours or one working day: views, templates,
+operations and queries ask this module. Deadlines are computed in UTC, so "60 minutes" is
+sixty real minutes even across the night the clocks change; working days are counted on the
+London calendar, skipping weekends and England and Wales bank holidays.
+"""
+
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from functools import lru_cache
+
+import holidays
+
+from dutydesk.clock import LONDON, as_utc, to_london
+
+#: R39: the duty team must have the details, verbally and in writing, within this long.
+HANDOFF_WITHIN = timedelta(minutes=60)
+
+#: R21: a professional referrer confirms the referral in writing within this long.
+REFERRER_CONFIRMATION_WITHIN = timedelta(hours=48)
+
+#: R98: the police are informed "at the earliest opportunity"; this is the council's standard.
+POLICE_INFORMED_WITHIN = timedelta(minutes=60)
+
+#: R35: a child alleged to have been deliberately harmed is seen and spoken to within this long.
+CHILD_SEEN_WITHIN = timedelta(hours=24)
+
+#: Working Together: the decision on what happens next is made within one working day.
+SCREENING_DECISION_WORKING_DAYS = 1
+
+#: Calls may be written up late, but a receipt time this far ahead of the clock is a typo.
+RECEIVED_AT_TOLERANCE = timedelta(minutes=1)
+
+
+class ObligationState(StrEnum):
+    MET_ON_TIME = "met on time"
+    MET_LATE = "met late"
+    OPEN = "open"
+    OVERDUE = "overdue"
+
+
+def handoff_due_at(received_at: datetime) -> datetime:
+    """R39: when the verbal and the written hand-off of a call are due."""
+    return as_utc(received_at) + HANDOFF_WITHIN
+
+
+def referrer_confirmation_due_at(received_at: datetime) -> datetime:
+    """R21: when a professional referrer's written confirmation is due."""
+    return as_utc(received_at) + REFERRER_CONFIRMATION_WITHIN
+
+
+def police_informed_due_at(flagged_at: datetime) -> datetime:
+    """R98: when the police must have been told of a possible crime against a child."""
+    return as_utc(flagged_at) + POLICE_INFORMED_WITHIN
+
+
+def child_seen_due_at(allegation_received_at: datetime) -> datetime:
+    """R35: when a child alleged to have been deliberately harmed must have been seen."""
+    return as_utc(allegation_received_at) + CHILD_SEEN_WITHIN
+
+
+def screening_decision_due_at(received_at: datetime) -> datetime:
+    """Working Together: the screening decision is due one working day after receipt."""
+    return add_working_days(received_at, SCREENING_DECISION_WORKING_DAYS)
+
+
+@lru_cache(maxsize=8)
+def _bank_holidays(year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays("GB", subdiv="ENG", years=year)
+
+
+def is_working_day(day: date) -> bool:
+    """Monday to Friday, and not an England and Wales bank holiday."""
+    return day.weekday() < 5 and day not in _bank_holidays(day.year)
+
+
+def add_working_days(start: datetime, days: int) -> datetime:
+    """Return the same London wall-clock time on the n-th working day after start's date.
+
+    A call at 15:00 on a Friday is due at 15:00 on Monday; one at 10:00 on a Saturday, at
+    10:00 on Monday (the first working day after it); one on the Thursday before Easter, on
+    the Tuesday after it. The wall-clock time is kept across a clock change.
+    """
+    local = to_london(start)
+    day = local.date()
+    remaining = days
+    while remaining > 0:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            remaining -= 1
+    due_local = datetime.combine(day, local.timetz().replace(tzinfo=None), tzinfo=LONDON)
+    return as_utc(due_local)
+
+
+def obligation_state(due_at: datetime, met_at: datetime | None, now: datetime) -> ObligationState:
+    """An obligation met by its due time is on time; one still open after it is overdue."""
+    due_at = as_utc(due_at)
+    if met_at is not None:
+        return ObligationState.MET_ON_TIME if as_utc(met_at) <= due_at else ObligationState.MET_LATE
+    return ObligationState.OPEN if as_utc(now) <= due_at else ObligationState.OVERDUE
