@@ -32,6 +32,8 @@ class LondonDateField(DateField):
 
     def process_formdata(self, valuelist):
         self.data = None
+        if len(valuelist) != 3:  # not posted (or not by our form): show the inputs empty
+            self.raw_data = None
         if not valuelist or not "".join(valuelist).strip():
             return
         parts = [part.strip() for part in valuelist]

@@ -1,0 +1,112 @@
+"""Every page needs a signed-in person with the right role, and every POST a CSRF token."""
+
+import pytest
+from freezegun import freeze_time
+
+from dutydesk.auth.session import PUBLIC_ENDPOINTS
+from dutydesk.contacts.operations import Flags
+from dutydesk.extensions import db
+from dutydesk.models import ObligationKind, Role, TeamKind
+from tests.factories import at, create_contact, create_team, create_user, obligation_of, sign_in
+
+NOW = "2026-11-23 10:00:00"
+#: Pages any signed-in person may open: the home page routes them onward, and signing out.
+SIGNED_IN_ONLY = {"core.home", "auth.logout"}
+
+
+@pytest.fixture
+def world():
+    contact_centre = create_team("Contact centre", TeamKind.CONTACT_CENTRE)
+    duty = create_team("Duty North")
+    for role in Role:
+        create_user(role.value, (role,), duty if role in (Role.DUTY_WORKER, Role.DUTY_MANAGER) else contact_centre)
+    contact = create_contact(at(NOW), team=duty, flags=Flags(is_deliberate_harm_alleged=True))
+    db.session.commit()
+    return {
+        "contact_id": contact.id,
+        "child_id": contact.children[0].id,
+        "obligation_id": obligation_of(contact, ObligationKind.CHILD_SEEN).id,
+    }
+
+
+def endpoints(app):
+    """(endpoint, method, url) for every page, filled in with the world's ids."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        method = "GET" if "GET" in rule.methods else "POST"
+        yield rule.endpoint, method, rule
+
+
+def url_for_rule(rule, ids):
+    return rule.build({key: ids[key] for key in rule.arguments}, append_unknown=False)[1]
+
+
+def test_every_page_but_sign_in_and_health_needs_a_signed_in_person(app, client, world):
+    for endpoint, method, rule in endpoints(app):
+        response = client.open(url_for_rule(rule, world), method=method)
+        if method == "POST":  # refused before it reaches the view: no CSRF token
+            assert response.status_code in (302, 400), endpoint
+        else:
+            assert response.status_code == 302, endpoint
+            assert response.headers["Location"].startswith("/login"), endpoint
+
+
+def test_every_page_names_the_roles_it_needs(app):
+    for endpoint, _, _ in endpoints(app):
+        if endpoint in SIGNED_IN_ONLY:
+            continue
+        view = app.view_functions[endpoint]
+        assert getattr(view, "required_permission", None), f"{endpoint} does not say which roles may use it"
+
+
+@freeze_time(NOW)
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_reaches_exactly_the_pages_its_permissions_grant(app, client, world, role):
+    sign_in(client, role.value)
+    for endpoint, method, rule in endpoints(app):
+        if method != "GET" or endpoint in SIGNED_IN_ONLY:
+            continue
+        allowed = role in app.view_functions[endpoint].required_permission
+        status = client.get(url_for_rule(rule, world)).status_code
+        if allowed:
+            assert status == 200, f"{role} should reach {endpoint}, got {status}"
+        else:
+            assert status == 403, f"{role} should be refused {endpoint}, got {status}"
+
+
+@freeze_time(NOW)
+def test_a_refused_role_cannot_accept_by_posting_directly(client, world):
+    sign_in(client, "call_handler")
+    page = client.get(f"/calls/{world['contact_id']}").get_data(as_text=True)
+    from tests.factories import csrf_token
+
+    response = client.post(f"/calls/{world['contact_id']}/accept", data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 403
+
+
+@freeze_time(NOW)
+def test_a_post_without_a_csrf_token_is_refused_and_saves_nothing(client, world):
+    sign_in(client, "duty_worker")
+    response = client.post(f"/calls/{world['contact_id']}/accept")
+    assert response.status_code == 400
+    assert "Your form could not be sent" in response.get_data(as_text=True)
+    from dutydesk.models import Contact
+
+    assert db.session.get(Contact, world["contact_id"]).accepted_at is None
+
+
+def test_the_health_check_needs_no_sign_in(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_permissions_are_checked_by_role_never_by_name(app):
+    import inspect
+
+    from dutydesk import permissions
+
+    source = inspect.getsource(permissions)
+    assert "username" not in source
+    assert all(isinstance(role, Role) for role in permissions.VIEW_CONTACT)

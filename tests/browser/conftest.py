@@ -1,0 +1,74 @@
+"""Browser tests: the session's app served on a free port, driven through Debian's chromium.
+
+Playwright's own browser download is never used (`playwright install` fails on these
+machines). Without /usr/bin/chromium the tests are skipped, or fail when
+DUTYDESK_REQUIRE_BROWSER=1 (as CI sets it). The live server talks to the database through
+its own sessions, so a test must commit the data it creates before the browser acts.
+"""
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items):
+    """Every test under tests/browser is a browser test."""
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The session's app on 127.0.0.1 and a free port; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.access(CHROMIUM, os.X_OK):
+        message = (f"{CHROMIUM} is missing: run `make browser` "
+                   "(or `apt-get install -y chromium`) to run the browser tests")
+        if os.environ.get("DUTYDESK_REQUIRE_BROWSER") == "1":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context (no cookies) per test, with relative URLs on the live server."""
+    context = browser.new_context(base_url=live_server, viewport={"width": 1200, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def check_accessibility(page) -> None:
+    """Fail with axe's report if the page as it stands has any accessibility violation."""
+    results = Axe().run(page)
+    if os.environ.get("AXE_SOFT") and results.violations_count:
+        print("AXE on", page.url, [v["id"] for v in results.response["violations"]]); return
+    assert results.violations_count == 0, (
+        f"axe found {results.violations_count} accessibility violation(s) on {page.url}:\n"
+        f"{results.generate_report()}")

@@ -1,0 +1,64 @@
+"""Test set-up: one application and database per session, emptied after every test.
+
+The database is SQLite in a temporary file unless TEST_DATABASE_URL names another (CI runs
+every test again on PostgreSQL). Its schema is built by the migrations, as in production.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from config import TestConfig
+from dutydesk import create_app
+from dutydesk.extensions import db
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = TestConfig.SQLALCHEMY_DATABASE_URI
+        if "TEST_DATABASE_URL" not in os.environ:
+            SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+    app = create_app(Config)
+    with app.app_context():
+        _reset_schema()
+        upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    return app
+
+
+def _reset_schema() -> None:
+    """Start from an empty database (TEST_DATABASE_URL must name a database for tests only)."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(autouse=True)
+def _app_context(app):
+    with app.app_context():
+        yield
+        db.session.rollback()
+        db.session.remove()
+        _empty_tables()
+
+
+def _empty_tables() -> None:
+    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(t.name for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            connection.execute(text("UPDATE teams SET manager_id = NULL"))
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

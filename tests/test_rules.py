@@ -1,0 +1,130 @@
+"""Every timescale at its boundaries, across weekends, bank holidays and both clock changes."""
+
+from datetime import timedelta
+
+import pytest
+
+from dutydesk import rules
+from dutydesk.clock import NonexistentLocalTime, from_london, to_london
+from dutydesk.rules import ObligationState, obligation_state
+from tests.factories import at
+
+RECEIVED = at("2026-11-23 10:00")
+
+
+def state_at(offset: timedelta, met_at=None):
+    return obligation_state(rules.handoff_due_at(RECEIVED), met_at, RECEIVED + offset)
+
+
+def test_handoff_is_open_at_59_minutes_59_seconds():
+    assert state_at(timedelta(minutes=59, seconds=59)) is ObligationState.OPEN
+
+
+def test_handoff_is_still_open_at_exactly_60_minutes():
+    assert state_at(timedelta(minutes=60)) is ObligationState.OPEN
+
+
+def test_handoff_is_overdue_one_second_after_sixty_minutes():
+    assert state_at(timedelta(minutes=60, seconds=1)) is ObligationState.OVERDUE
+
+
+def test_handoff_met_at_exactly_60_minutes_is_on_time():
+    met = RECEIVED + timedelta(minutes=60)
+    assert state_at(timedelta(hours=5), met_at=met) is ObligationState.MET_ON_TIME
+
+
+def test_handoff_met_at_60_minutes_1_second_is_late():
+    met = RECEIVED + timedelta(minutes=60, seconds=1)
+    assert state_at(timedelta(hours=5), met_at=met) is ObligationState.MET_LATE
+
+
+# Spring forward: on 29 March 2026 the UK clocks went from 01:00 GMT to 02:00 BST.
+
+def test_call_at_0030_the_night_clocks_go_forward_is_due_sixty_real_minutes_later():
+    received = from_london(at("2026-03-29 00:30").date(), at("2026-03-29 00:30").time())
+    due = rules.handoff_due_at(received)
+    assert due - received == timedelta(minutes=60)
+    assert to_london(due).strftime("%H:%M %Z") == "02:30 BST"
+
+
+def test_0130_on_the_night_clocks_go_forward_never_happened():
+    with pytest.raises(NonexistentLocalTime, match="clocks went forward"):
+        from_london(at("2026-03-29 00:00").date(), at("2026-03-29 01:30").time())
+
+
+def test_call_at_0130_utc_the_night_clocks_go_forward_is_due_0330_bst():
+    received = at("2026-03-29 01:30")  # 02:30 BST on the wall clock
+    assert to_london(received).strftime("%H:%M %Z") == "02:30 BST"
+    assert to_london(rules.handoff_due_at(received)).strftime("%H:%M %Z") == "03:30 BST"
+
+
+# Fall back: on 25 October 2026 the UK clocks went from 02:00 BST back to 01:00 GMT.
+
+def test_call_at_0030_the_night_clocks_go_back_is_due_at_the_first_0130():
+    received = from_london(at("2026-10-25 00:00").date(), at("2026-10-25 00:30").time())
+    due = rules.handoff_due_at(received)
+    assert received == at("2026-10-24 23:30")
+    assert due == at("2026-10-25 00:30")
+    assert to_london(due).strftime("%H:%M %Z") == "01:30 BST"
+
+
+def test_call_at_0130_the_night_clocks_go_back_is_due_at_0130_gmt_sixty_real_minutes_later():
+    received = from_london(at("2026-10-25 00:00").date(), at("2026-10-25 01:30").time())
+    due = rules.handoff_due_at(received)
+    assert to_london(received).strftime("%H:%M %Z") == "01:30 BST"  # the first 01:30 of the night
+    assert to_london(due).strftime("%H:%M %Z") == "01:30 GMT"
+    assert due - received == timedelta(minutes=60)
+
+
+def test_handoff_across_the_autumn_change_is_overdue_one_second_after_sixty_real_minutes():
+    received = at("2026-10-25 00:30")  # 01:30 BST
+    due = rules.handoff_due_at(received)
+    assert obligation_state(due, None, received + timedelta(minutes=60)) is ObligationState.OPEN
+    assert obligation_state(due, None, received + timedelta(minutes=60, seconds=1)) is ObligationState.OVERDUE
+
+
+def test_referrer_confirmation_runs_48_hours_through_a_weekend():
+    friday_4pm = at("2026-11-20 16:00", "Europe/London")
+    due = rules.referrer_confirmation_due_at(friday_4pm)
+    assert to_london(due).strftime("%a %d %H:%M") == "Sun 22 16:00"
+    assert obligation_state(due, None, due) is ObligationState.OPEN
+    assert obligation_state(due, None, due + timedelta(seconds=1)) is ObligationState.OVERDUE
+
+
+def test_child_seen_is_due_24_real_hours_after_the_allegation_across_the_spring_change():
+    received = at("2026-03-28 12:00", "Europe/London")  # GMT
+    due = rules.child_seen_due_at(received)
+    assert due - received == timedelta(hours=24)
+    assert to_london(due).strftime("%d %H:%M %Z") == "29 13:00 BST"
+
+
+def test_police_informed_is_due_sixty_minutes_after_the_call():
+    assert rules.police_informed_due_at(RECEIVED) == RECEIVED + timedelta(minutes=60)
+
+
+@pytest.mark.parametrize(
+    ("received", "due"),
+    [
+        ("2026-11-23 15:00", "Tue 24 Nov 15:00"),   # Monday to Tuesday
+        ("2026-11-20 15:00", "Mon 23 Nov 15:00"),   # Friday, over the weekend
+        ("2026-11-21 10:00", "Mon 23 Nov 10:00"),   # Saturday: the first working day after it
+        ("2026-04-02 15:00", "Tue 07 Apr 15:00"),   # Thursday before Good Friday and Easter Monday
+        ("2026-12-24 09:00", "Tue 29 Dec 09:00"),   # Christmas Day, Boxing Day observed on Monday 28th
+        ("2026-05-01 11:00", "Tue 05 May 11:00"),   # Friday before the early May bank holiday
+    ],
+)
+def test_screening_decision_is_due_one_working_day_later(received, due):
+    moment = at(received, "Europe/London")
+    assert to_london(rules.screening_decision_due_at(moment)).strftime("%a %d %b %H:%M") == due
+
+
+def test_a_working_day_across_the_autumn_clock_change_keeps_the_wall_clock_time():
+    friday = at("2026-10-23 15:00", "Europe/London")  # BST
+    due = rules.screening_decision_due_at(friday)
+    assert to_london(due).strftime("%a %d %H:%M %Z") == "Mon 26 15:00 GMT"
+    assert due - friday == timedelta(days=3, hours=1)
+
+
+def test_bank_holidays_come_from_the_holidays_library_not_a_list():
+    assert not rules.is_working_day(at("2026-08-31 12:00").date())  # late summer bank holiday
+    assert rules.is_working_day(at("2026-09-01 12:00").date())
