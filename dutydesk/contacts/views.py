@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from dutydesk import permissions
+from dutydesk import permissions, rules
 from dutydesk.auth.session import restored_formdata
 from dutydesk.clock import now_utc
 from dutydesk.contacts import forms, operations, queries
@@ -76,7 +76,7 @@ def log_call():
         else:
             db.session.commit()
             flash(f"Call {contact.reference} logged. The duty team must have it verbally and in "
-                  f"writing by {london(contact.obligations[0].due_at, '%H:%M')}.", "success")
+                  f"writing by {london(rules.handoff_due_at(contact.received_at), '%H:%M')}.", "success")
             return redirect(url_for("contacts.show_contact", contact_id=contact.id))
     return render_template("contacts/log_call.html", form=form)
 

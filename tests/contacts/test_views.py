@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from dutydesk.clock import now_utc
 from dutydesk.contacts.operations import Flags
 from dutydesk.extensions import db
-from dutydesk.models import Contact, ContactChild, Obligation, ObligationKind, RecordView, Role, TeamKind
+from dutydesk.models import Contact, ContactChild, ContactEvent, Obligation, ObligationKind, RecordView, Role, TeamKind
 from tests.factories import (
     at,
     create_contact,
@@ -270,3 +270,20 @@ def test_police_informed_is_recorded_with_its_reference(client, teams):
 def test_an_unknown_call_is_not_found(client, teams):
     sign_in(client, "worker")
     assert client.get("/calls/999").status_code == 404
+
+
+@freeze_time(NOW)
+def test_a_crash_half_way_through_logging_a_call_leaves_nothing_half_written(client, teams, monkeypatch):
+    from dutydesk.contacts import operations
+
+    _, duty = teams
+    sign_in(client, "handler")
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(operations, "_open_clocks", crash)  # after the contact and children are flushed
+    with pytest.raises(RuntimeError):
+        post_form(client, "/calls/new", log_call_form(duty.id))
+    db.session.rollback()
+    assert (count(Contact), count(ContactChild), count(ContactEvent), count(Obligation)) == (0, 0, 0, 0)
