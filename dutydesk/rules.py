@@ -6,7 +6,7 @@ sixty real minutes even across the night the clocks change; working days are cou
 London calendar, skipping weekends and England and Wales bank holidays.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
 
@@ -28,6 +28,11 @@ CHILD_SEEN_WITHIN = timedelta(hours=24)
 
 #: Working Together: the decision on what happens next is made within one working day.
 SCREENING_DECISION_WORKING_DAYS = 1
+
+#: The duty teams' office hours on a working day (London time); outside them the out-of-hours
+#: team takes the front door's calls.
+OFFICE_OPENS = time(9, 0)
+OFFICE_CLOSES = time(17, 0)
 
 #: Calls may be written up late, but a receipt time this far ahead of the clock is a typo.
 RECEIVED_AT_TOLERANCE = timedelta(minutes=1)
@@ -91,6 +96,12 @@ def add_working_days(start: datetime, days: int) -> datetime:
             remaining -= 1
     due_local = datetime.combine(day, local.timetz().replace(tzinfo=None), tzinfo=LONDON)
     return as_utc(due_local)
+
+
+def is_office_hours(moment: datetime) -> bool:
+    """Whether the duty teams (rather than the out-of-hours team) are on at this moment."""
+    local = to_london(moment)
+    return is_working_day(local.date()) and OFFICE_OPENS <= local.time() < OFFICE_CLOSES
 
 
 def obligation_state(due_at: datetime, met_at: datetime | None, now: datetime) -> ObligationState:

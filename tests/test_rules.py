@@ -128,3 +128,19 @@ def test_a_working_day_across_the_autumn_clock_change_keeps_the_wall_clock_time(
 def test_bank_holidays_come_from_the_holidays_library_not_a_list():
     assert not rules.is_working_day(at("2026-08-31 12:00").date())  # late summer bank holiday
     assert rules.is_working_day(at("2026-09-01 12:00").date())
+
+
+@pytest.mark.parametrize(
+    ("moment", "zone", "expected"),
+    [
+        ("2026-11-23 08:59", "Europe/London", False),  # Monday, before the office opens
+        ("2026-11-23 09:00", "Europe/London", True),
+        ("2026-11-23 16:59", "Europe/London", True),
+        ("2026-11-23 17:00", "Europe/London", False),
+        ("2026-11-21 11:00", "Europe/London", False),  # Saturday
+        ("2026-12-25 11:00", "Europe/London", False),  # Christmas Day
+        ("2026-07-01 08:30", "UTC", True),             # 09:30 BST
+    ],
+)
+def test_office_hours_are_london_working_day_hours(moment, zone, expected):
+    assert rules.is_office_hours(at(moment, zone)) is expected

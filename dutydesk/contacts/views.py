@@ -12,7 +12,7 @@ from dutydesk.display import london
 from dutydesk.errors import DomainError
 from dutydesk.extensions import db
 from dutydesk.forms import fill_with_now
-from dutydesk.models import ObligationKind, RecordView
+from dutydesk.models import ObligationKind, RecordView, TeamKind
 from dutydesk.models.codes import (
     Channel,
     ConcernCategory,
@@ -60,8 +60,7 @@ def log_call():
     form.set_choices(teams, workers)
     if not form.is_submitted() and form.received_date.data is None:
         fill_with_now(form, form.received)
-        if len(teams) == 1:
-            form.team_id.data = teams[0].id
+        form.team_id.data = _team_on_duty(teams)
     if form.is_submitted() and (form.add_child.data or form.remove_child.data):
         if form.add_child.data and len(form.children) < forms.MAX_CHILDREN:
             form.children.append_entry()
@@ -79,6 +78,13 @@ def log_call():
                   f"writing by {london(rules.handoff_due_at(contact.received_at), '%H:%M')}.", "success")
             return redirect(url_for("contacts.show_contact", contact_id=contact.id))
     return render_template("contacts/log_call.html", form=form)
+
+
+def _team_on_duty(teams) -> int | None:
+    """The team to suggest: the only duty team in office hours, the only out-of-hours team outside them."""
+    kind = TeamKind.DUTY if rules.is_office_hours(now_utc()) else TeamKind.OUT_OF_HOURS
+    candidates = [team for team in teams if team.kind is kind] or teams
+    return candidates[0].id if len(candidates) == 1 else None
 
 
 def _call_details(form: LogCallForm, teams, workers) -> operations.CallDetails:

@@ -287,3 +287,16 @@ def test_a_crash_half_way_through_logging_a_call_leaves_nothing_half_written(cli
         post_form(client, "/calls/new", log_call_form(duty.id))
     db.session.rollback()
     assert (count(Contact), count(ContactChild), count(ContactEvent), count(Obligation)) == (0, 0, 0, 0)
+
+
+def test_the_form_suggests_the_duty_team_by_day_and_the_out_of_hours_team_at_night(client, teams):
+    _, duty = teams
+    night = create_team("Out of hours", TeamKind.OUT_OF_HOURS)
+    db.session.commit()
+    sign_in(client, "handler")
+    with freeze_time("2026-11-23 11:00:00"):
+        assert f'<option value="{duty.id}" selected' in client.get("/calls/new").get_data(as_text=True)
+    with freeze_time("2026-11-24 03:00:00"):
+        client.get("/")  # still signed in: nothing idle for long at these frozen times
+        sign_in(client, "handler")
+        assert f'<option value="{night.id}" selected' in client.get("/calls/new").get_data(as_text=True)
