@@ -212,6 +212,7 @@ def accept_handoff(contact: Contact, *, by: User, now: datetime) -> Contact:
         raise DomainError(f"Only a duty worker in {contact.team.name} can accept this call")
     written = _open(contact, ObligationKind.WRITTEN_HANDOFF)
     meet_obligation(written, at=now, by=by, now=now, details={"accepted_by_name": by.display_name})
+    written.worker = by
     contact.accepted_at = now
     contact.accepted_by = by
     for obligation in contact.obligations:

@@ -67,8 +67,6 @@ def page(browser, live_server):
 def check_accessibility(page) -> None:
     """Fail with axe's report if the page as it stands has any accessibility violation."""
     results = Axe().run(page)
-    if os.environ.get("AXE_SOFT") and results.violations_count:
-        print("AXE on", page.url, [v["id"] for v in results.response["violations"]]); return
     assert results.violations_count == 0, (
         f"axe found {results.violations_count} accessibility violation(s) on {page.url}:\n"
         f"{results.generate_report()}")

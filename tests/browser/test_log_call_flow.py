@@ -120,6 +120,8 @@ def test_call_handler_logs_a_call_and_the_duty_worker_accepts_it(page: Page):
     page.get_by_role("button", name="Accept this call").click()
     expect(page.get_by_text("You have accepted call")).to_be_visible()
     expect(clock_state(page, "Written hand-off accepted by the duty team")).to_contain_text("Met on time")
+    expect(clock_row(page, "Written hand-off accepted by the duty team").get_by_role("cell").nth(1)
+           ).to_contain_text("Ben Osei")
     expect(clock_row(page, "Police informed").get_by_role("cell").nth(1)).to_contain_text("Ben Osei")
     check_accessibility(page)
 
@@ -131,5 +133,5 @@ def test_call_handler_logs_a_call_and_the_duty_worker_accepts_it(page: Page):
     assert verbal.met_at is not None and verbal.met_by_id == handler.id
     assert verbal.details["to_worker_id"] == worker.id
     assert written.met_at is not None and written.met_by_id == worker.id
-    print("WRITTEN WORKER", written.worker_id, worker.id)
+    assert written.worker_id == worker.id
     assert contact.accepted_by_id == worker.id

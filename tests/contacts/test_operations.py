@@ -178,7 +178,7 @@ def test_accepting_meets_the_written_handoff_and_gives_the_worker_the_teams_cloc
     accepted_at = RECEIVED + timedelta(minutes=61)
     calls.accept_handoff(contact, by=worker, now=accepted_at)
     written = obligation_of(contact, K.WRITTEN_HANDOFF)
-    assert (written.met_at, written.met_by) == (accepted_at, worker)
+    assert (written.met_at, written.met_by, written.worker) == (accepted_at, worker, worker)
     assert obligation_of(contact, K.POLICE_INFORMED).worker == worker
     assert obligation_of(contact, K.VERBAL_HANDOFF).worker == handler  # still the call handler's
     assert rules.obligation_state(written.due_at, written.met_at, accepted_at) is rules.ObligationState.MET_LATE
