@@ -11,6 +11,7 @@ from datetime import datetime
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 
 from dutydesk.clock import now_utc
@@ -33,7 +34,7 @@ def init_app(app) -> None:
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+    return db.session.get(User, int(user_id), options=[joinedload(User.team), joinedload(User.role_grants)])
 
 
 def start_session(user: User) -> None:

@@ -131,11 +131,13 @@ class LogCallForm(FlaskForm):
                                   choices=_blank_first(ReferralSource.choices()),
                                   validators=[require("Choose the referral source")])
 
-    team_id = GovSelectField("Duty team", coerce=optional_int,
+    # Which teams and workers may be chosen is the operation's rule (log_call checks both), so
+    # a save need not load every duty worker just to validate the choice.
+    team_id = GovSelectField("Duty team", coerce=optional_int, validate_choice=False,
                           validators=[require("Choose the duty team to hand the call to")])
     is_put_through = GovRadioField("Was the call put through to the duty team at once?",
                                 choices=YES_NO, validators=[require("Say whether the call was put through at once")])
-    put_through_to = GovSelectField("Who took it?", coerce=optional_int)
+    put_through_to = GovSelectField("Who took it?", coerce=optional_int, validate_choice=False)
     no_referrer_details_reason = GovRadioField(
         "If you do not have the referrer's name, address and phone number, why not?",
         choices=NoReferrerDetailsReason.choices(), validators=[Optional()])

@@ -55,12 +55,6 @@ def _contact_or_404(contact_id: int):
 @requires(permissions.LOG_CALL)
 def log_call():
     form = _form(LogCallForm)
-    teams = queries.list_duty_teams()
-    workers = queries.list_duty_workers([team.id for team in teams])
-    form.set_choices(teams, workers)
-    if not form.is_submitted() and form.received_date.data is None:
-        fill_with_now(form, form.received)
-        form.team_id.data = _team_on_duty(teams)
     if form.is_submitted() and (form.add_child.data or form.remove_child.data):
         if form.add_child.data and len(form.children) < forms.MAX_CHILDREN:
             form.children.append_entry()
@@ -68,15 +62,21 @@ def log_call():
             form.children.pop_entry()
     elif form.validate_on_submit():
         try:
-            contact = operations.log_call(
-                _call_details(form, teams, workers), by=current_user, now=now_utc())
+            contact = operations.log_call(_call_details(form), by=current_user, now=now_utc())
         except DomainError as error:
             _show_error(form, error)
         else:
+            contact_id, reference, received_at = contact.id, contact.reference, contact.received_at
             db.session.commit()
-            flash(f"Call {contact.reference} logged. The duty team must have it verbally and in "
-                  f"writing by {london(rules.handoff_due_at(contact.received_at), '%H:%M')}.", "success")
-            return redirect(url_for("contacts.show_contact", contact_id=contact.id))
+            flash(f"Call {reference} logged. The duty team must have it verbally and in "
+                  f"writing by {london(rules.handoff_due_at(received_at), '%H:%M')}.", "success")
+            return redirect(url_for("contacts.show_contact", contact_id=contact_id))
+    # The lists are loaded only to show the form: a save needs just the team and worker chosen.
+    teams = queries.list_duty_teams()
+    form.set_choices(teams, queries.list_duty_workers([team.id for team in teams]))
+    if not form.is_submitted() and form.received_date.data is None:
+        fill_with_now(form, form.received)
+        form.team_id.data = _team_on_duty(teams)
     return render_template("contacts/log_call.html", form=form)
 
 
@@ -87,9 +87,10 @@ def _team_on_duty(teams) -> int | None:
     return candidates[0].id if len(candidates) == 1 else None
 
 
-def _call_details(form: LogCallForm, teams, workers) -> operations.CallDetails:
-    by_id = {worker.id: worker for worker in workers}
-    team = next(team for team in teams if team.id == form.team_id.data)
+def _call_details(form: LogCallForm) -> operations.CallDetails:
+    team = queries.get_team(form.team_id.data)
+    if team is None:
+        raise DomainError("Choose the duty team to hand the call to", "team_id")
     reason = form.no_referrer_details_reason.data
     is_put_through = form.is_put_through.data == "yes"
     return operations.CallDetails(
@@ -115,7 +116,7 @@ def _call_details(form: LogCallForm, teams, workers) -> operations.CallDetails:
             source=ReferralSource(form.referral_source.data),
         ),
         is_put_through=is_put_through,
-        put_through_to=by_id.get(form.put_through_to.data) if is_put_through else None,
+        put_through_to=queries.get_user(form.put_through_to.data) if is_put_through else None,
         no_referrer_details_reason=NoReferrerDetailsReason(reason) if reason else None,
         team=team,
     )
