@@ -6,6 +6,14 @@ STAMPS := .make
 CSS := dutydesk/static/dutydesk.css
 export FLASK_APP := dutydesk
 
+# $(call debian_package,COMMAND,PACKAGE): install the Debian package if the command is missing.
+define debian_package
+@command -v $(1) >/dev/null 2>&1 || { \
+  echo "Installing Debian's $(2)"; \
+  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(2) >/dev/null; }
+endef
+
 .PHONY: run test install assets browser bench db clean
 
 run: install assets db
@@ -15,7 +23,9 @@ run: install assets db
 test: install assets browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# wrk is the benchmarks' load generator.
 bench: install
+	$(call debian_package,wrk,wrk)
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 db: install
@@ -40,10 +50,7 @@ $(CSS): node_modules/.package-lock.json scripts/build-assets.sh $(wildcard asset
 
 # Browser tests drive Debian's chromium; Playwright's own browser download is never used.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium for the browser tests"; \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	$(call debian_package,chromium,chromium)
 
 clean:
 	rm -rf $(VENV) node_modules dutydesk/static $(STAMPS)
