@@ -11,7 +11,7 @@ from dutydesk import cli, database, display
 from dutydesk.auth import session as auth_session
 from dutydesk.auth.views import bp as auth_bp
 from dutydesk.contacts.views import bp as contacts_bp
-from dutydesk.core import errors
+from dutydesk.core import errors, security
 from dutydesk.core.views import bp as core_bp
 from dutydesk.extensions import csrf, db, login_manager, migrate
 from dutydesk.models import guards
@@ -53,6 +53,7 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
     auth_session.init_app(app)
     display.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(contacts_bp)

@@ -4,16 +4,36 @@ The database is SQLite in a temporary file unless TEST_DATABASE_URL names anothe
 every test again on PostgreSQL). Its schema is built by the migrations, as in production.
 """
 
+import contextvars
 import os
 from pathlib import Path
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 
 from config import TestConfig
 from dutydesk import create_app
 from dutydesk.extensions import db
+
+
+class RequestIsolatedClient(FlaskClient):
+    """A test client whose every request runs in an application context of its own.
+
+    Tests hold an application context to read the database, and Flask reuses an active one
+    for a request: then `g` (the signed-in user, the CSP nonce) and the database session
+    would leak from one request into the next, which never happens in production. Before
+    each request the test's own session ends its transaction, so what the test reads next
+    is what the request committed.
+    """
+
+    def open(self, *args, **kwargs):
+        if not has_app_context():  # a redirect being followed: already isolated
+            return super().open(*args, **kwargs)
+        db.session.rollback()
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -24,6 +44,7 @@ def app(tmp_path_factory):
             SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 
     app = create_app(Config)
+    app.test_client_class = RequestIsolatedClient
     with app.app_context():
         _reset_schema()
         upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))

@@ -110,3 +110,26 @@ def test_permissions_are_checked_by_role_never_by_name(app):
     source = inspect.getsource(permissions)
     assert "username" not in source
     assert all(isinstance(role, Role) for role in permissions.VIEW_CONTACT)
+
+
+@freeze_time(NOW)
+def test_every_form_post_without_a_csrf_token_is_refused(app, client, world):
+    sign_in(client, "duty_manager")
+    for endpoint, _, rule in endpoints(app):
+        if "POST" not in rule.methods or endpoint == "auth.logout":
+            continue
+        response = client.post(url_for_rule(rule, world), data={"reason": "x"})
+        assert response.status_code == 400, endpoint
+
+
+@freeze_time(NOW)
+def test_pages_are_never_cached_and_scripts_need_this_requests_nonce(client, world):
+    sign_in(client, "duty_worker")
+    response = client.get(f"/calls/{world['contact_id']}")
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    policy = response.headers["Content-Security-Policy"]
+    nonce = policy.split("'nonce-")[1].split("'")[0]
+    page = response.get_data(as_text=True)
+    assert page.count("<script") == page.count(f'nonce="{nonce}"') + page.count("<script src=")
+    assert client.get(f"/calls/{world['contact_id']}").headers["Content-Security-Policy"] != policy
