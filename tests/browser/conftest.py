@@ -56,12 +56,20 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    """A fresh browser context (no cookies) per test, with relative URLs on the live server."""
+    """A fresh browser context (no cookies) per test, with relative URLs on the live server.
+
+    Any error the page logs to the console (a script that failed, a Content-Security-Policy
+    refusal) fails the test.
+    """
     context = browser.new_context(base_url=live_server, viewport={"width": 1200, "height": 900})
     context.set_default_timeout(10_000)
     page = context.new_page()
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
     yield page
     context.close()
+    assert errors == [], f"the browser console reported errors: {errors}"
 
 
 def check_accessibility(page) -> None:
