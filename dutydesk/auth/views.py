@@ -4,8 +4,10 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import login_user, logout_user
 
 from dutydesk.auth.forms import LoginForm
-from dutydesk.auth.operations import authenticate
+from dutydesk.auth.operations import TooManyAttempts, authenticate
 from dutydesk.auth.session import start_session, url_after_sign_in
+from dutydesk.clock import now_utc
+from dutydesk.extensions import db
 
 bp = Blueprint("auth", __name__)
 
@@ -21,7 +23,13 @@ def _safe_next(target: str | None) -> str:
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.username.data, form.password.data)
+        try:
+            user = authenticate(form.username.data, form.password.data, now=now_utc(),
+                                remote_addr=request.remote_addr or "")
+        except TooManyAttempts as refusal:
+            form.password.errors.append(refusal.message)
+            return render_template("auth/login.html", form=form)
+        db.session.commit()  # the attempt is recorded whether or not it succeeded
         if user is None:
             form.password.errors.append("Enter a correct username and password")
         else:

@@ -1,6 +1,6 @@
 """The models, one module per area. Importing this package registers every table."""
 
-from dutydesk.models.audit import ContactEvent, FormDraft, RecordView
+from dutydesk.models.audit import ContactEvent, FormDraft, RecordView, SignInAttempt
 from dutydesk.models.contacts import Contact, ContactChild
 from dutydesk.models.people import Role, RoleGrant, Team, TeamKind, User
 from dutydesk.models.work import Obligation, ObligationKind
@@ -15,6 +15,7 @@ __all__ = [
     "RecordView",
     "Role",
     "RoleGrant",
+    "SignInAttempt",
     "Team",
     "TeamKind",
     "User",

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dutydesk.extensions import db
@@ -56,3 +56,16 @@ class FormDraft(db.Model):
     restored_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     user: Mapped[User] = relationship()
+
+
+class SignInAttempt(db.Model):
+    """One try at signing in, kept to slow down guessing and for audit."""
+
+    __tablename__ = "sign_in_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: As typed (lower-cased), whether or not such a user exists.
+    username: Mapped[str] = mapped_column(String(80), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    is_success: Mapped[bool] = mapped_column(Boolean)
+    remote_addr: Mapped[str] = mapped_column(String(64), default="")

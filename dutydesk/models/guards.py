@@ -8,9 +8,9 @@ to the append-only tables, before it reaches the database.
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from dutydesk.models.audit import ContactEvent, RecordView
+from dutydesk.models.audit import ContactEvent, RecordView, SignInAttempt
 
-APPEND_ONLY = (ContactEvent, RecordView)
+APPEND_ONLY = (ContactEvent, RecordView, SignInAttempt)
 
 
 class RecordProtectionError(RuntimeError):
