@@ -59,14 +59,18 @@ def page(browser, live_server):
     """A fresh browser context (no cookies) per test, with relative URLs on the live server.
 
     Any error the page logs to the console (a script that failed, a Content-Security-Policy
-    refusal) fails the test.
+    refusal), and any stylesheet, script or image that fails to load, fails the test. A page
+    itself may answer 403 or 404 when the test means it to.
     """
     context = browser.new_context(base_url=live_server, viewport={"width": 1200, "height": 900})
     context.set_default_timeout(10_000)
     page = context.new_page()
     errors = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("console", lambda message: errors.append(message.text)
+            if message.type == "error" and not message.text.startswith("Failed to load resource") else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("response", lambda response: errors.append(f"{response.status} {response.url}")
+            if response.status >= 400 and response.request.resource_type != "document" else None)
     yield page
     context.close()
     assert errors == [], f"the browser console reported errors: {errors}"
