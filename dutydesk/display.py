@@ -1,11 +1,11 @@
 """How times, clocks and states read on screen: template filters and globals."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 from markupsafe import Markup
 
-from dutydesk import permissions
+from dutydesk import permissions, rules
 from dutydesk.clock import now_utc, to_london
 from dutydesk.rules import ObligationState, obligation_state
 
@@ -42,6 +42,16 @@ def duration_words(seconds: float) -> str:
     return plural(secs, "second")
 
 
+def timescale_words(span: timedelta) -> str:
+    """A timescale as people say it: '60 minutes', '24 hours', '48 hours', '3 days'."""
+    minutes = int(span.total_seconds() // 60)
+    if minutes <= 120:
+        return f"{minutes} minutes"
+    if minutes % 60 == 0 and minutes <= 72 * 60:
+        return f"{minutes // 60} hours"
+    return duration_words(span.total_seconds())
+
+
 def time_left(due_at: datetime, now: datetime | None = None) -> str:
     """'42 minutes left', or 'overdue by 3 minutes'."""
     remaining = (due_at - (now or now_utc())).total_seconds()
@@ -69,6 +79,8 @@ def init_app(app) -> None:
     app.add_template_global(permissions.can, "can")
     app.add_template_global(permissions, "permissions")
     app.add_template_global(now_utc)
+    app.add_template_global(rules, "rules")
+    app.add_template_filter(timescale_words)
 
     @app.context_processor
     def council():

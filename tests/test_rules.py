@@ -144,3 +144,14 @@ def test_bank_holidays_come_from_the_holidays_library_not_a_list():
 )
 def test_office_hours_are_london_working_day_hours(moment, zone, expected):
     assert rules.is_office_hours(at(moment, zone)) is expected
+
+
+@pytest.mark.parametrize(
+    ("span", "words"),
+    [(rules.HANDOFF_WITHIN, "60 minutes"), (rules.CHILD_SEEN_WITHIN, "24 hours"),
+     (rules.REFERRER_CONFIRMATION_WITHIN, "48 hours"), (timedelta(days=5), "5 days")],
+)
+def test_timescales_read_as_people_say_them(span, words):
+    from dutydesk.display import timescale_words
+
+    assert timescale_words(span) == words

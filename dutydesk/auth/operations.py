@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from dutydesk import rules
+from dutydesk.display import timescale_words
 from dutydesk.errors import DomainError
 from dutydesk.extensions import db
 from dutydesk.models import Role, RoleGrant, SignInAttempt, Team, User
@@ -48,7 +49,7 @@ def authenticate(username: str, password: str, *, now: datetime, remote_addr: st
     if failures >= rules.SIGN_IN_FAILURES_ALLOWED:
         raise TooManyAttempts(
             f"Too many failed attempts to sign in as {name}. Wait "
-            f"{int(rules.SIGN_IN_FAILURE_WINDOW.total_seconds() // 60)} minutes and try again, or ask "
+            f"{timescale_words(rules.SIGN_IN_FAILURE_WINDOW)} and try again, or ask "
             "your manager or the dutydesk administrator to check your account.")
     user = db.session.scalar(select(User).where(func.lower(User.username) == name))
     if user is None:

@@ -20,7 +20,9 @@ from wtforms import (
 )
 from wtforms.validators import Email, Length, Optional, StopValidation
 
+from dutydesk import rules
 from dutydesk.contacts.operations import missing_referrer_details
+from dutydesk.display import timescale_words
 from dutydesk.forms import (
     ClockTimeField,
     GovRadioField,
@@ -45,7 +47,8 @@ MAX_CHILDREN = 12
 #: The concern flags, each the name of a Contact column and the words the call handler reads.
 FLAGS = [
     ("is_possible_crime", "A crime may have been committed against the child (the police must be told)"),
-    ("is_deliberate_harm_alleged", "Someone alleges the child was harmed deliberately (the child must be seen within 24 hours)"),
+    ("is_deliberate_harm_alleged", "Someone alleges the child was harmed deliberately "
+                                   f"(the child must be seen within {timescale_words(rules.CHILD_SEEN_WITHIN)})"),
     ("is_child_in_hospital", "The child is in hospital"),
     ("is_child_missing_school", "The child is of school age and not attending school"),
     ("is_child_in_temporary_accommodation", "The child is living in temporary accommodation"),
@@ -125,7 +128,8 @@ class LogCallForm(FlaskForm):
         Optional(), Email("Enter the e-mail address in the right form, like name@example.org"), Length(max=254)])
     is_referrer_professional = GovRadioField(
         "Is the referrer a professional?", choices=YES_NO,
-        description="A professional must confirm the referral in writing within 48 hours",
+        description="A professional must confirm the referral in writing within "
+                    f"{timescale_words(rules.REFERRER_CONFIRMATION_WITHIN)}",
         validators=[require("Say whether the referrer is a professional")])
     referral_source = GovSelectField("Referral source",
                                   choices=_blank_first(ReferralSource.choices()),
