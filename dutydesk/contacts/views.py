@@ -42,13 +42,20 @@ def _form(form_class, **kwargs):
 
 
 def _contact_or_404(contact_id: int):
-    """Load a contact and log that the signed-in person looked at the child's record."""
     contact = queries.get_contact(contact_id)
     if contact is None:
         abort(404)
-    db.session.add(RecordView(user_id=current_user.id, contact_id=contact.id, at=now_utc(),
-                              path=request.full_path.rstrip("?")[:500]))
     return contact
+
+
+def _commit_with_record_view(contact_id: int) -> None:
+    """Commit the request's work with the log that the signed-in person saw the child's record.
+
+    Written last, so that a refused operation (rolled back) still leaves the view logged.
+    """
+    db.session.add(RecordView(user_id=current_user.id, contact_id=contact_id, at=now_utc(),
+                              path=request.full_path.rstrip("?")[:500]))
+    db.session.commit()
 
 
 @bp.route("/calls/new", methods=["GET", "POST"])
@@ -126,7 +133,7 @@ def _call_details(form: LogCallForm) -> operations.CallDetails:
 @requires(permissions.VIEW_CONTACT)
 def show_contact(contact_id: int):
     contact = _contact_or_404(contact_id)
-    db.session.commit()
+    _commit_with_record_view(contact_id)
     return render_template("contacts/show_contact.html", contact=contact, now=now_utc(),
                            accept_form=forms.AcceptForm(),
                            can_accept=operations.is_duty_worker_of(current_user, contact.team))
@@ -148,11 +155,11 @@ def _record_page(contact, form, template: str, run, **context):
             except DomainError as error:
                 _show_error(form, error)
             else:
-                db.session.commit()
+                _commit_with_record_view(contact.id)
                 return redirect(url_for("contacts.show_contact", contact_id=contact.id))
     elif moment is not None and getattr(form, moment.date_field).data is None:
         fill_with_now(form, moment)
-    db.session.commit()  # the record view
+    _commit_with_record_view(contact.id)
     return render_template(template, contact=contact, form=form, now=now_utc(), **context)
 
 
@@ -186,8 +193,8 @@ def accept_handoff(contact_id: int):
             db.session.rollback()
             flash(error.message, "error")
         else:
-            db.session.commit()
             flash(f"You have accepted call {contact.reference}. Its clocks are yours now.", "success")
+        _commit_with_record_view(contact_id)
     return redirect(url_for("contacts.show_contact", contact_id=contact_id))
 
 

@@ -225,6 +225,8 @@ def test_a_verbal_handoff_before_the_call_keeps_the_form_and_says_why(client, te
     assert "must be after the call was received" in page
     assert 'value="09:00"' in page
     assert obligation_of(contact, ObligationKind.VERBAL_HANDOFF).met_at is None
+    # the form page was seen twice (opened, then refused): both views of the record are logged
+    assert count(RecordView) == 2
 
 
 @freeze_time(NOW)
