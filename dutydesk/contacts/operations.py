@@ -177,7 +177,8 @@ def _open_clocks(contact: Contact, children: list[ContactChild], details: CallDe
         _meet_verbal_handoff(verbal, to=details.put_through_to, at=received, by=by, now=now)
 
 
-def _open(contact: Contact, kind: ObligationKind, child: ContactChild | None = None) -> Obligation:
+def _obligation_to_meet(contact: Contact, kind: ObligationKind, child: ContactChild | None = None) -> Obligation:
+    """The open obligation of this kind (for this child), or the met one so that meeting it explains."""
     for obligation in contact.obligations:
         if obligation.kind is kind and obligation.child is child and obligation.met_at is None:
             return obligation
@@ -200,7 +201,7 @@ def record_verbal_handoff(contact: Contact, *, to: User, at: datetime, by: User,
     if not is_duty_worker_of(to, contact.team):
         raise DomainError(f"{to.display_name} is not an active duty worker in {contact.team.name}",
                           "to_worker_id")
-    obligation = _open(contact, ObligationKind.VERBAL_HANDOFF)
+    obligation = _obligation_to_meet(contact, ObligationKind.VERBAL_HANDOFF)
     _meet_verbal_handoff(obligation, to=to, at=at, by=by, now=now)
     db.session.flush()
     return obligation
@@ -210,7 +211,7 @@ def accept_handoff(contact: Contact, *, by: User, now: datetime) -> Contact:
     """R39: a duty worker takes the call in writing; they own its open clocks from now on."""
     if not is_duty_worker_of(by, contact.team):
         raise DomainError(f"Only a duty worker in {contact.team.name} can accept this call")
-    written = _open(contact, ObligationKind.WRITTEN_HANDOFF)
+    written = _obligation_to_meet(contact, ObligationKind.WRITTEN_HANDOFF)
     meet_obligation(written, at=now, by=by, now=now, details={"accepted_by_name": by.display_name})
     written.worker = by
     contact.accepted_at = now
@@ -227,7 +228,7 @@ def accept_handoff(contact: Contact, *, by: User, now: datetime) -> Contact:
 def record_referrer_confirmation(contact: Contact, *, received_at: datetime, method: ConfirmationMethod,
                                  reference: str, by: User, now: datetime, reason: str = "") -> Obligation:
     """R21: the professional referrer has confirmed the referral in writing."""
-    obligation = _open(contact, ObligationKind.REFERRER_CONFIRMATION)
+    obligation = _obligation_to_meet(contact, ObligationKind.REFERRER_CONFIRMATION)
     meet_obligation(obligation, at=received_at, by=by, now=now, reason=reason,
                     details={"method": method.value, "reference": reference.strip()})
     ref = f", reference {reference.strip()}" if reference.strip() else ""
@@ -245,7 +246,7 @@ def record_police_informed(contact: Contact, *, informed_at: datetime, officer: 
         raise DomainError("Enter the name or collar number of the officer who was told", "officer")
     if not police_reference.strip():
         raise DomainError("Enter the police reference (the crime or incident number)", "police_reference")
-    obligation = _open(contact, ObligationKind.POLICE_INFORMED)
+    obligation = _obligation_to_meet(contact, ObligationKind.POLICE_INFORMED)
     meet_obligation(obligation, at=informed_at, by=by, now=now, reason=reason,
                     details={"officer": officer.strip(), "police_reference": police_reference.strip()})
     record_event(contact, action="police_informed", by=by, at=now,
@@ -258,7 +259,7 @@ def record_police_informed(contact: Contact, *, informed_at: datetime, officer: 
 def record_child_seen(contact: Contact, child: ContactChild, *, seen_at: datetime, seen_by: User,
                       by: User, now: datetime, reason: str = "") -> Obligation:
     """R35: the child has been seen and spoken to."""
-    obligation = _open(contact, ObligationKind.CHILD_SEEN, child)
+    obligation = _obligation_to_meet(contact, ObligationKind.CHILD_SEEN, child)
     meet_obligation(obligation, at=seen_at, by=by, now=now, reason=reason,
                     details={"seen_by_id": seen_by.id, "seen_by_name": seen_by.display_name})
     record_event(contact, action="child_seen", by=by, at=now,
