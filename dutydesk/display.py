@@ -15,6 +15,7 @@ STATE_TAG_CLASSES = {
     ObligationState.MET_LATE: "govuk-tag--orange",
     ObligationState.OPEN: "govuk-tag--blue",
     ObligationState.OVERDUE: "govuk-tag--red",
+    ObligationState.WITHDRAWN: "govuk-tag--grey",
 }
 
 
@@ -61,7 +62,7 @@ def time_left(due_at: datetime, now: datetime | None = None) -> str:
 
 
 def state_of(obligation, now: datetime | None = None) -> ObligationState:
-    return obligation_state(obligation.due_at, obligation.met_at, now or now_utc())
+    return obligation_state(obligation.due_at, obligation.met_at, now or now_utc(), obligation.is_withdrawn)
 
 
 def state_tag(obligation, now: datetime | None = None) -> Markup:

@@ -29,6 +29,9 @@ CHILD_SEEN_WITHIN = timedelta(hours=24)
 #: Working Together: the decision on what happens next is made within one working day.
 SCREENING_DECISION_WORKING_DAYS = 1
 
+#: Working Together: an assessment is completed within 45 working days of the referral.
+ASSESSMENT_WORKING_DAYS = 45
+
 #: The duty teams' office hours on a working day (London time); outside them the out-of-hours
 #: team takes the front door's calls.
 OFFICE_OPENS = time(9, 0)
@@ -48,6 +51,7 @@ class ObligationState(StrEnum):
     MET_LATE = "met late"
     OPEN = "open"
     OVERDUE = "overdue"
+    WITHDRAWN = "no longer needed"
 
 
 def handoff_due_at(received_at: datetime) -> datetime:
@@ -73,6 +77,11 @@ def child_seen_due_at(allegation_received_at: datetime) -> datetime:
 def screening_decision_due_at(received_at: datetime) -> datetime:
     """Working Together: the screening decision is due one working day after receipt."""
     return add_working_days(received_at, SCREENING_DECISION_WORKING_DAYS)
+
+
+def assessment_due_at(referred_at: datetime) -> datetime:
+    """Working Together: when the assessment that follows a referral must be complete."""
+    return add_working_days(referred_at, ASSESSMENT_WORKING_DAYS)
 
 
 @lru_cache(maxsize=8)
@@ -109,9 +118,12 @@ def is_office_hours(moment: datetime) -> bool:
     return is_working_day(local.date()) and OFFICE_OPENS <= local.time() < OFFICE_CLOSES
 
 
-def obligation_state(due_at: datetime, met_at: datetime | None, now: datetime) -> ObligationState:
+def obligation_state(due_at: datetime, met_at: datetime | None, now: datetime,
+                     is_withdrawn: bool = False) -> ObligationState:
     """An obligation met by its due time is on time; one still open after it is overdue."""
     due_at = as_utc(due_at)
+    if is_withdrawn:
+        return ObligationState.WITHDRAWN
     if met_at is not None:
         return ObligationState.MET_ON_TIME if as_utc(met_at) <= due_at else ObligationState.MET_LATE
     return ObligationState.OPEN if as_utc(now) <= due_at else ObligationState.OVERDUE

@@ -1,6 +1,7 @@
 """The models, one module per area. Importing this package registers every table."""
 
 from dutydesk.models.audit import ContactEvent, FormDraft, RecordView, SignInAttempt
+from dutydesk.models.cases import Referral, ScreeningDecision, ScreeningOutcome
 from dutydesk.models.contacts import Contact, ContactChild
 from dutydesk.models.people import Role, RoleGrant, Team, TeamKind, User
 from dutydesk.models.work import Obligation, ObligationKind
@@ -13,8 +14,11 @@ __all__ = [
     "Obligation",
     "ObligationKind",
     "RecordView",
+    "Referral",
     "Role",
     "RoleGrant",
+    "ScreeningDecision",
+    "ScreeningOutcome",
     "SignInAttempt",
     "Team",
     "TeamKind",

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dutydesk.extensions import db
@@ -19,6 +19,8 @@ class ObligationKind(LabelledEnum):
     POLICE_INFORMED = ("police_informed", "Police informed")
     CHILD_SEEN = ("child_seen", "Child seen and spoken to")
     SCREENING_DECISION = ("screening_decision", "Screening decision")
+    ASSESSMENT = ("assessment", "Assessment completed")
+    ACTION = ("action", "Action")
 
 
 class Obligation(db.Model):
@@ -46,6 +48,11 @@ class Obligation(db.Model):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     met_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     met_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    #: Closed as no longer needed (the referral ended in no further action, say): met_at is
+    #: then when it was closed, so that nothing still waits on it.
+    is_withdrawn: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: What is to be done, for an action (its kind says it for every other obligation).
+    title: Mapped[str] = mapped_column(String(300), default="", server_default="")
     #: Why it was late, or why it could not be met in time (R35: why the child was not seen).
     reason: Mapped[str] = mapped_column(Text, default="")
     #: What meeting it recorded: the duty worker told, the police reference, and so on.
@@ -60,6 +67,10 @@ class Obligation(db.Model):
     @property
     def is_met(self) -> bool:
         return self.met_at is not None
+
+    @property
+    def label(self) -> str:
+        return self.title if self.kind is ObligationKind.ACTION else self.kind.label
 
     @property
     def subject(self) -> str:

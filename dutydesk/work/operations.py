@@ -6,7 +6,6 @@ from dutydesk.clock import to_london
 from dutydesk.errors import DomainError
 from dutydesk.extensions import db
 from dutydesk.models import Contact, ContactChild, ContactEvent, Obligation, ObligationKind, Team, User
-from dutydesk.rules import obligation_state
 
 
 def open_obligation(
@@ -66,6 +65,56 @@ def record_event(contact: Contact, *, action: str, summary: str, by: User, at: d
     return event
 
 
-def describe_meeting(obligation: Obligation, now: datetime) -> str:
-    """'on time' or 'late', for the history line that records an obligation being met."""
-    return obligation_state(obligation.due_at, obligation.met_at, now).value
+def withdraw_obligation(obligation: Obligation, *, reason: str, by: User, now: datetime) -> Obligation:
+    """Close an obligation that is no longer needed, with the reason; its clock stops."""
+    if obligation.met_at is not None:
+        return obligation
+    obligation.met_at = now
+    obligation.met_by = by
+    obligation.is_withdrawn = True
+    obligation.reason = reason
+    return obligation
+
+
+def reassign_obligation(obligation: Obligation, *, to: User, by: User, now: datetime) -> Obligation:
+    """Give an open obligation to another named worker, who owns it from now."""
+    if obligation.met_at is not None:
+        raise DomainError(f"{obligation.label} is already done: there is nothing to reassign")
+    if not to.is_active:
+        raise DomainError(f"{to.display_name} is no longer active: choose someone working now", "worker_id")
+    previous = obligation.worker.display_name if obligation.worker else obligation.team.name
+    obligation.worker = to
+    if to.team is not None:
+        obligation.team = to.team
+    record_event(obligation.contact, action="reassigned", by=by, at=now,
+                 summary=f"{obligation.label} ({obligation.subject}) reassigned from {previous} to {to.display_name}")
+    return obligation
+
+
+def add_action(contact: Contact, *, title: str, owner: User, due_at: datetime, by: User, now: datetime,
+               child: ContactChild | None = None) -> Obligation:
+    """R19: something to be done about a call or a child, with a named owner and a deadline."""
+    if not title.strip():
+        raise DomainError("Enter what must be done", "title")
+    if not owner.is_active:
+        raise DomainError(f"{owner.display_name} is no longer active: choose someone working now", "worker_id")
+    if due_at <= now:
+        raise DomainError("The action must be due in the future", "due_date")
+    action = open_obligation(ObligationKind.ACTION, contact=contact, child=child, team=owner.team or contact.team,
+                             worker=owner, due_at=due_at, now=now)
+    action.title = title.strip()[:300]
+    record_event(contact, action="action_added", by=by, at=now,
+                 summary=f"Action for {owner.display_name}, due {to_london(due_at):%H:%M on %-d %B %Y}: {action.title}")
+    db.session.flush()
+    return action
+
+
+def complete_action(action: Obligation, *, by: User, now: datetime, note: str = "") -> Obligation:
+    """Record that an action has been done."""
+    if action.kind is not ObligationKind.ACTION:
+        raise DomainError(f"{action.kind.label} is recorded on its own page, not completed as an action")
+    meet_obligation(action, at=now, by=by, now=now, details={"note": note.strip()} if note.strip() else None)
+    record_event(action.contact, action="action_done", by=by, at=now,
+                 summary=f"Action done: {action.title}" + (f" ({note.strip()})" if note.strip() else ""))
+    db.session.flush()
+    return action
