@@ -13,6 +13,12 @@ from dutydesk.models.people import Role
 
 FRONT_DOOR = frozenset({Role.CALL_HANDLER, Role.DUTY_WORKER, Role.DUTY_MANAGER})
 
+#: Who may take a call or a hand-off on behalf of a duty team (R39), and own its clocks.
+DUTY_TEAM_WORK = frozenset({Role.DUTY_WORKER, Role.DUTY_MANAGER})
+#: R93: who counts as "a manager from social care" at the referral stage; R48: who may agree
+#: an onward referral besides the worker holding the child's work.
+SOCIAL_CARE_MANAGER = frozenset({Role.DUTY_MANAGER, Role.SENIOR_MANAGER})
+
 #: Log a new call.
 LOG_CALL = FRONT_DOOR
 #: Open a contact and see the child's details and history (each view is logged).
@@ -20,11 +26,11 @@ VIEW_CONTACT = FRONT_DOOR | {Role.SENIOR_MANAGER}
 #: Record that the details were passed to a duty worker by phone (R39).
 RECORD_VERBAL_HANDOFF = FRONT_DOOR
 #: Accept a call into the duty team's hands, meeting the written hand-off (R39).
-ACCEPT_HANDOFF = frozenset({Role.DUTY_WORKER, Role.DUTY_MANAGER})
+ACCEPT_HANDOFF = DUTY_TEAM_WORK
 #: Record confirmations, police contact and the child being seen (R21, R98, R35).
-RECORD_DUTY_WORK = frozenset({Role.DUTY_WORKER, Role.DUTY_MANAGER})
+RECORD_DUTY_WORK = DUTY_TEAM_WORK
 #: See the duty team's queue of calls.
-VIEW_QUEUE = frozenset({Role.DUTY_WORKER, Role.DUTY_MANAGER})
+VIEW_QUEUE = DUTY_TEAM_WORK
 
 
 def can(permission: frozenset[Role]) -> bool:

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from dutydesk import rules
+from dutydesk import permissions, rules
 from dutydesk.clock import to_london
 from dutydesk.errors import DomainError
 from dutydesk.extensions import db
@@ -15,15 +15,12 @@ from dutydesk.models import (
     Obligation,
     ObligationKind,
     Referral,
-    Role,
     ScreeningDecision,
     ScreeningOutcome,
     User,
 )
 from dutydesk.work.operations import meet_obligation, open_obligation, record_event, withdraw_obligation
 
-#: R93: who counts as "a manager from social care" at the referral stage.
-SOCIAL_CARE_MANAGER_ROLES = frozenset({Role.DUTY_MANAGER, Role.SENIOR_MANAGER})
 
 
 @dataclass(frozen=True)
@@ -48,7 +45,7 @@ def responsible_worker(contact: Contact, child: ContactChild) -> User | None:
 
 
 def is_manager(user: User | None) -> bool:
-    return user is not None and user.is_active and user.has_any_role(SOCIAL_CARE_MANAGER_ROLES)
+    return user is not None and user.is_active and user.has_any_role(permissions.SOCIAL_CARE_MANAGER)
 
 
 def record_screening_decision(

@@ -3,11 +3,11 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from dutydesk import rules
+from dutydesk import permissions, rules
 from dutydesk.clock import to_london
 from dutydesk.errors import DomainError
 from dutydesk.extensions import db
-from dutydesk.models import Contact, ContactChild, Obligation, ObligationKind, Role, Team, User
+from dutydesk.models import Contact, ContactChild, Obligation, ObligationKind, Team, User
 from dutydesk.models.codes import (
     Channel,
     ConcernCategory,
@@ -18,8 +18,6 @@ from dutydesk.models.codes import (
 )
 from dutydesk.work.operations import meet_obligation, open_obligation, record_event
 
-#: Who may take a call or a hand-off on behalf of a duty team.
-DUTY_ROLES = frozenset({Role.DUTY_WORKER, Role.DUTY_MANAGER})
 
 
 @dataclass(frozen=True)
@@ -89,7 +87,7 @@ def missing_referrer_details(
 
 
 def is_duty_worker_of(user: User, team: Team) -> bool:
-    return user.is_active and user.team_id == team.id and user.has_any_role(DUTY_ROLES)
+    return user.is_active and user.team_id == team.id and user.has_any_role(permissions.DUTY_TEAM_WORK)
 
 
 def log_call(details: CallDetails, *, by: User, now: datetime) -> Contact:

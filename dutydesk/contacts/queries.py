@@ -5,8 +5,9 @@ from datetime import datetime
 from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 
+from dutydesk import permissions
 from dutydesk.extensions import db
-from dutydesk.models import Contact, ContactEvent, Obligation, Role, RoleGrant, Team, TeamKind, User
+from dutydesk.models import Contact, ContactEvent, Obligation, RoleGrant, Team, TeamKind, User
 
 
 def get_contact(contact_id: int) -> Contact | None:
@@ -62,7 +63,7 @@ def list_duty_workers(team_ids: list[int] | None = None) -> list[User]:
         .where(
             User.is_active.is_(True),
             exists().where(RoleGrant.user_id == User.id,
-                           RoleGrant.role.in_([Role.DUTY_WORKER, Role.DUTY_MANAGER])),
+                           RoleGrant.role.in_(permissions.DUTY_TEAM_WORK)),
         )
         .options(selectinload(User.team))
         .order_by(User.display_name)

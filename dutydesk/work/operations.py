@@ -88,6 +88,7 @@ def reassign_obligation(obligation: Obligation, *, to: User, by: User, now: date
         obligation.team = to.team
     record_event(obligation.contact, action="reassigned", by=by, at=now,
                  summary=f"{obligation.label} ({obligation.subject}) reassigned from {previous} to {to.display_name}")
+    db.session.flush()
     return obligation
 
 

@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 from dutydesk.clock import now_utc
 from dutydesk.contacts.operations import Flags, ReferrerDetails
 from dutydesk.extensions import db
-from dutydesk.models import ObligationKind, Role, TeamKind
+from dutydesk.models import ObligationKind, Role
 from tests.factories import create_contact, create_team, create_user, obligation_of
 
 from .conftest import check_accessibility

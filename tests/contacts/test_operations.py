@@ -271,7 +271,7 @@ def test_nothing_is_ever_hard_deleted(people):
 
 
 def test_history_cannot_be_rewritten(people):
-    contact = log(people)
+    log(people)
     db.session.commit()
     event = db.session.scalar(select(ContactEvent))
     event.summary = "Nothing happened"
