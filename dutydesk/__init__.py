@@ -10,12 +10,15 @@ from config import Config
 from dutydesk import cli, database, display
 from dutydesk.auth import session as auth_session
 from dutydesk.auth.views import bp as auth_bp
+from dutydesk.board.views import bp as board_bp
+from dutydesk.cases.views import bp as cases_bp
 from dutydesk.contacts.views import bp as contacts_bp
 from dutydesk.core import errors, security
 from dutydesk.core.views import bp as core_bp
 from dutydesk.extensions import csrf, db, login_manager, migrate
 from dutydesk.models import guards
 from dutydesk.models.types import render_migration_item
+from dutydesk.work.views import bp as work_bp
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,5 +60,8 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(contacts_bp)
+    app.register_blueprint(board_bp)
+    app.register_blueprint(cases_bp)
+    app.register_blueprint(work_bp)
     cli.init_app(app)
     return app

@@ -19,6 +19,11 @@ DUTY_TEAM_WORK = frozenset({Role.DUTY_WORKER, Role.DUTY_MANAGER})
 #: an onward referral besides the worker holding the child's work.
 SOCIAL_CARE_MANAGER = frozenset({Role.DUTY_MANAGER, Role.SENIOR_MANAGER})
 
+#: Who may have cases allocated to them and own their work (R55).
+HOLDS_CASES = DUTY_TEAM_WORK
+#: Who may accept a transfer into any team, not only their own (R42).
+ACCEPT_ANY_TRANSFER = frozenset({Role.SENIOR_MANAGER})
+
 #: Log a new call.
 LOG_CALL = FRONT_DOOR
 #: Open a contact and see the child's details and history (each view is logged).
@@ -31,6 +36,17 @@ ACCEPT_HANDOFF = DUTY_TEAM_WORK
 RECORD_DUTY_WORK = DUTY_TEAM_WORK
 #: See the duty team's queue of calls.
 VIEW_QUEUE = DUTY_TEAM_WORK
+#: Record screening decisions and strategy discussions; add, reassign and complete actions.
+RECORD_DECISIONS = DUTY_TEAM_WORK
+#: The live board of a team's open work (R19).
+VIEW_BOARD = DUTY_TEAM_WORK | {Role.SENIOR_MANAGER}
+#: See cases, who holds them, and the unallocated list (R54).
+VIEW_CASES = DUTY_TEAM_WORK | {Role.SENIOR_MANAGER}
+#: Allocate a case, take it from a worker, record why it is unallocated; request and accept
+#: transfers between teams (R55, R54, R42).
+MANAGE_CASES = SOCIAL_CARE_MANAGER
+#: A worker's own list of everything they own.
+VIEW_MY_WORK = DUTY_TEAM_WORK
 
 
 def can(permission: frozenset[Role]) -> bool:

@@ -32,6 +32,15 @@ SCREENING_DECISION_WORKING_DAYS = 1
 #: Working Together: an assessment is completed within 45 working days of the referral.
 ASSESSMENT_WORKING_DAYS = 45
 
+#: R42: the receiving team accepts a case transferred to it within this many working days.
+TRANSFER_ACCEPTANCE_WORKING_DAYS = 1
+
+#: R19: the board shows open work as "due soon" once it is in the last quarter of its window
+#: (from when it was opened to when it is due), or has less than an hour left, whichever
+#: comes first. A 60-minute hand-off is therefore "due soon" from its first minute.
+DUE_SOON_SHARE_OF_WINDOW = 0.25
+DUE_SOON_WITHIN = timedelta(hours=1)
+
 #: The duty teams' office hours on a working day (London time); outside them the out-of-hours
 #: team takes the front door's calls.
 OFFICE_OPENS = time(9, 0)
@@ -52,6 +61,18 @@ class ObligationState(StrEnum):
     OPEN = "open"
     OVERDUE = "overdue"
     WITHDRAWN = "no longer needed"
+
+
+class Urgency(StrEnum):
+    """How the board ranks open work: the colour and the words it shows beside each item."""
+
+    OVERDUE = "overdue"
+    DUE_SOON = "due soon"
+    ON_TRACK = "on track"
+
+    @property
+    def rank(self) -> int:
+        return {"overdue": 0, "due soon": 1, "on track": 2}[self.value]
 
 
 def handoff_due_at(received_at: datetime) -> datetime:
@@ -82,6 +103,16 @@ def screening_decision_due_at(received_at: datetime) -> datetime:
 def assessment_due_at(referred_at: datetime) -> datetime:
     """Working Together: when the assessment that follows a referral must be complete."""
     return add_working_days(referred_at, ASSESSMENT_WORKING_DAYS)
+
+
+def transfer_acceptance_due_at(requested_at: datetime) -> datetime:
+    """R42: when the receiving team must have accepted a transferred case."""
+    return add_working_days(requested_at, TRANSFER_ACCEPTANCE_WORKING_DAYS)
+
+
+def end_of_working_day(day: date) -> datetime:
+    """A date given for something (a review, an action point) means by close of office that day."""
+    return as_utc(datetime.combine(day, OFFICE_CLOSES, tzinfo=LONDON))
 
 
 @lru_cache(maxsize=8)
@@ -127,3 +158,14 @@ def obligation_state(due_at: datetime, met_at: datetime | None, now: datetime,
     if met_at is not None:
         return ObligationState.MET_ON_TIME if as_utc(met_at) <= due_at else ObligationState.MET_LATE
     return ObligationState.OPEN if as_utc(now) <= due_at else ObligationState.OVERDUE
+
+
+def urgency(created_at: datetime, due_at: datetime, now: datetime) -> Urgency:
+    """R19: overdue once past due; due soon in the last quarter of the window or the last hour."""
+    left = as_utc(due_at) - as_utc(now)
+    if left < timedelta(0):
+        return Urgency.OVERDUE
+    window = as_utc(due_at) - as_utc(created_at)
+    if left <= window * DUE_SOON_SHARE_OF_WINDOW or left < DUE_SOON_WITHIN:
+        return Urgency.DUE_SOON
+    return Urgency.ON_TRACK

@@ -1,7 +1,8 @@
-"""Screening decisions and the referrals they open (R93, R48; CIN census referral and NFA)."""
+"""Screening decisions and the referrals they open (R93, R48; CIN census referral and NFA), who
+holds each case (R54, R55), transfers between teams (R42) and strategy discussions (R51)."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -17,10 +18,23 @@ from dutydesk.models import (
     Referral,
     ScreeningDecision,
     ScreeningOutcome,
+    StrategyActionPoint,
+    StrategyAttendee,
+    StrategyDiscussion,
+    Team,
+    Transfer,
     User,
 )
-from dutydesk.work.operations import meet_obligation, open_obligation, record_event, withdraw_obligation
+from dutydesk.work.operations import (
+    add_action,
+    meet_obligation,
+    open_obligation,
+    record_event,
+    withdraw_obligation,
+)
 
+#: What an unallocated case says until someone records why (R54).
+AWAITING_ALLOCATION = "New referral: waiting to be allocated to a worker"
 
 
 @dataclass(frozen=True)
@@ -134,8 +148,200 @@ def _open_screening(contact: Contact, child: ContactChild) -> Obligation | None:
 
 def _open_referral(contact: Contact, child: ContactChild, *, owner: User | None, now: datetime) -> Referral:
     referral = Referral(contact=contact, child=child, team=contact.team, referred_on=to_london(now).date(),
-                        source=contact.referral_source, created_at=now, is_nfa=False)
+                        source=contact.referral_source, created_at=now, is_nfa=False,
+                        unallocated_reason=AWAITING_ALLOCATION, contingency="")
     db.session.add(referral)
     open_obligation(ObligationKind.ASSESSMENT, contact=contact, child=child, team=contact.team, worker=owner,
                     due_at=rules.assessment_due_at(now), now=now)
     return referral
+
+
+def _open_work_of(referral: Referral) -> list[Obligation]:
+    """The case's open obligations: everything still due about the child, bar a pending transfer."""
+    return list(db.session.scalars(
+        select(Obligation).where(Obligation.child_id == referral.child_id, Obligation.met_at.is_(None),
+                                 Obligation.kind != ObligationKind.TRANSFER_ACCEPTANCE)))
+
+
+def _check_open(referral: Referral) -> None:
+    if referral.is_nfa:
+        raise DomainError(f"The referral of {referral.child.display_name} ended in no further action: "
+                          "there is no open case")
+
+
+def can_hold_cases(user: User) -> bool:
+    return user.is_active and user.has_any_role(permissions.HOLDS_CASES)
+
+
+def allocate_case(referral: Referral, *, to: User, by: User, now: datetime) -> Referral:
+    """R55: give the case to a named, active worker in its team, who then owns its open work."""
+    _check_open(referral)
+    if referral.pending_transfer is not None:
+        raise DomainError(f"The case is waiting for {referral.pending_transfer.to_team.name} to accept its "
+                          "transfer: they allocate it once they have", "worker_id")
+    if not can_hold_cases(to):
+        raise DomainError(f"{to.display_name} cannot hold cases: choose an active duty worker or manager",
+                          "worker_id")
+    if to.team_id != referral.team_id:
+        raise DomainError(f"{to.display_name} is not in {referral.team.name}, which holds the case: "
+                          "choose someone in the team, or transfer the case first", "worker_id")
+    if referral.worker is to and referral.is_allocated:
+        raise DomainError(f"The case is already allocated to {to.display_name}", "worker_id")
+    referral.worker, referral.allocated_at = to, now
+    referral.unallocated_reason, referral.contingency = "", ""
+    for obligation in _open_work_of(referral):
+        obligation.worker, obligation.team = to, referral.team
+    record_event(referral.contact, action="allocated", by=by, at=now,
+                 summary=f"Case of {referral.child.display_name} allocated to {to.display_name}")
+    db.session.flush()
+    return referral
+
+
+def record_unallocated(referral: Referral, *, reason: str, contingency: str, by: User, now: datetime) -> Referral:
+    """R54: the case has no named worker (taking it from one, if it had), why, and how the team
+    keeps in contact with the child meanwhile. Its open work goes back to the team."""
+    _check_open(referral)
+    if not reason.strip():
+        raise DomainError("Enter why the case has no allocated worker", "reason")
+    if not contingency.strip():
+        raise DomainError("Enter how the team will keep in contact with the child until the case is "
+                          "allocated", "contingency")
+    previous = referral.worker
+    referral.worker, referral.allocated_at = None, None
+    referral.unallocated_reason, referral.contingency = reason.strip(), contingency.strip()
+    for obligation in _open_work_of(referral):
+        obligation.worker = None
+    summary = f"Case of {referral.child.display_name} "
+    summary += f"taken from {previous.display_name}: " if previous else "unallocated: "
+    record_event(referral.contact, action="unallocated", by=by, at=now,
+                 summary=summary + f"{referral.unallocated_reason}. Contingency: {referral.contingency}")
+    db.session.flush()
+    return referral
+
+
+def request_transfer(referral: Referral, *, to_team: Team, reason: str, by: User, now: datetime) -> Transfer:
+    """R42: ask another team to take the case; they must accept it within a working day."""
+    _check_open(referral)
+    if referral.pending_transfer is not None:
+        raise DomainError(f"The case is already waiting for {referral.pending_transfer.to_team.name} to accept it",
+                          "to_team_id")
+    if to_team.id == referral.team_id:
+        raise DomainError(f"The case is already with {to_team.name}: choose another team", "to_team_id")
+    if not (to_team.is_active and to_team.kind.takes_handoffs):
+        raise DomainError(f"{to_team.name} does not hold cases: choose a duty team", "to_team_id")
+    if not reason.strip():
+        raise DomainError("Enter why the case is being transferred", "reason")
+    acceptance = open_obligation(ObligationKind.TRANSFER_ACCEPTANCE, contact=referral.contact, child=referral.child,
+                                 team=to_team, worker=None, due_at=rules.transfer_acceptance_due_at(now), now=now)
+    acceptance.title = f"Accept the transfer of {referral.child.display_name} from {referral.team.name}"
+    transfer = Transfer(referral=referral, from_team_id=referral.team_id, to_team=to_team, reason=reason.strip(),
+                        requested_at=now, requested_by=by, obligation=acceptance)
+    db.session.add(transfer)
+    record_event(referral.contact, action="transfer_requested", by=by, at=now,
+                 summary=f"Transfer of {referral.child.display_name} to {to_team.name} requested: {reason.strip()}")
+    db.session.flush()
+    return transfer
+
+
+def accept_transfer(transfer: Transfer, *, by: User, now: datetime) -> Transfer:
+    """R42: the receiving team takes the case and its open work; it is unallocated there until
+    one of them allocates it."""
+    if transfer.accepted_at is not None:
+        raise DomainError(f"{transfer.accepted_by.display_name} already accepted this transfer "
+                          f"at {to_london(transfer.accepted_at):%H:%M on %-d %B %Y}")
+    if not (by.has_any_role(permissions.ACCEPT_ANY_TRANSFER) or by.team_id == transfer.to_team_id):
+        raise DomainError(f"Only someone in {transfer.to_team.name} can accept the transfer")
+    referral = transfer.referral
+    meet_obligation(transfer.obligation, at=now, by=by, now=now)
+    transfer.accepted_at, transfer.accepted_by = now, by
+    referral.team, referral.worker, referral.allocated_at = transfer.to_team, None, None
+    referral.unallocated_reason = (f"Transferred from {transfer.from_team.name} on "
+                                   f"{to_london(now):%-d %B %Y}: waiting to be allocated")
+    referral.contingency = ""
+    for obligation in _open_work_of(referral):
+        obligation.team, obligation.worker = transfer.to_team, None
+    record_event(referral.contact, action="transfer_accepted", by=by, at=now,
+                 summary=f"{transfer.to_team.name} accepted the transfer of {referral.child.display_name} "
+                         f"from {transfer.from_team.name}")
+    db.session.flush()
+    return transfer
+
+
+@dataclass(frozen=True)
+class Attendee:
+    name: str
+    agency: str
+
+
+@dataclass(frozen=True)
+class ActionPoint:
+    title: str
+    owner: User
+    due_at: datetime
+
+
+def record_strategy_discussion(
+    contact: Contact,
+    child: ContactChild,
+    *,
+    held_at: datetime,
+    attendees: list[Attendee],
+    record: str,
+    action_points: list[ActionPoint],
+    circulated_to: str,
+    circulated_at: datetime,
+    review_on: date,
+    by: User,
+    now: datetime,
+) -> StrategyDiscussion:
+    """R51: the discussion's record, who took part for which agency, its action points (each an
+    action with an owner and a deadline), whom the record went to and when, and a review date
+    that becomes an obligation of the worker holding the case."""
+    if child.contact_id != contact.id:
+        raise DomainError("That child is not part of this call")
+    if held_at > now:
+        raise DomainError("The discussion must have taken place already", "held_date")
+    if held_at < contact.received_at:
+        raise DomainError("The discussion cannot be before the call was received "
+                          f"({to_london(contact.received_at):%H:%M on %-d %B %Y})", "held_date")
+    attendees = [a for a in attendees if a.name.strip() or a.agency.strip()]
+    if not attendees:
+        raise DomainError("Enter who took part in the discussion, and their agency", "attendees")
+    for attendee in attendees:
+        if not (attendee.name.strip() and attendee.agency.strip()):
+            raise DomainError("Enter both the name and the agency of everyone who took part", "attendees")
+    if not record.strip():
+        raise DomainError("Enter the record of the discussion", "record")
+    if not circulated_to.strip():
+        raise DomainError("Enter who the record was sent to", "circulated_to")
+    if not held_at <= circulated_at <= now:
+        raise DomainError("The record must have been sent after the discussion, and not in the future",
+                          "circulated_date")
+    review_due = rules.end_of_working_day(review_on)
+    if review_due <= now:
+        raise DomainError("The review date must be in the future", "review_on")
+
+    referral = get_referral(child)
+    owner = referral.worker if referral and referral.is_allocated else by
+    review = open_obligation(ObligationKind.STRATEGY_REVIEW, contact=contact, child=child,
+                             team=referral.team if referral else contact.team, worker=owner,
+                             due_at=review_due, now=now)
+    review.title = f"Review the strategy discussion of {to_london(held_at):%-d %B %Y}"
+    discussion = StrategyDiscussion(contact=contact, child=child, held_at=held_at, record=record.strip(),
+                                    circulated_to=circulated_to.strip(), circulated_at=circulated_at,
+                                    recorded_at=now, recorded_by=by, review=review)
+    db.session.add(discussion)
+    for position, attendee in enumerate(attendees):
+        db.session.add(StrategyAttendee(discussion=discussion, position=position, name=attendee.name.strip()[:200],
+                                        agency=attendee.agency.strip()[:200]))
+    db.session.flush()
+    for point in action_points:
+        action = add_action(contact, title=point.title, owner=point.owner, due_at=point.due_at, by=by, now=now,
+                            child=child)
+        db.session.add(StrategyActionPoint(discussion_id=discussion.id, obligation_id=action.id))
+    record_event(contact, action="strategy_discussion", by=by, at=now,
+                 summary=f"Strategy discussion about {child.display_name} on {to_london(held_at):%-d %B %Y} "
+                         f"recorded: {len(attendees)} took part, {len(action_points)} action points, "
+                         f"review by {to_london(review_due):%-d %B %Y}")
+    db.session.flush()
+    return discussion

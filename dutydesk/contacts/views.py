@@ -4,7 +4,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from dutydesk import permissions, rules
-from dutydesk.auth.session import restored_formdata
 from dutydesk.clock import now_utc
 from dutydesk.contacts import forms, operations, queries
 from dutydesk.contacts.forms import FLAGS, LogCallForm
@@ -12,7 +11,7 @@ from dutydesk.display import london
 from dutydesk.errors import DomainError
 from dutydesk.extensions import db
 from dutydesk.forms import fill_with_now
-from dutydesk.models import ObligationKind, RecordView, TeamKind
+from dutydesk.models import ObligationKind, TeamKind
 from dutydesk.models.codes import (
     Channel,
     ConcernCategory,
@@ -21,47 +20,20 @@ from dutydesk.models.codes import (
     NoReferrerDetailsReason,
     ReferralSource,
 )
+from dutydesk.pages import commit_with_record_view, contact_or_404, load_form, record_page, show_error
 from dutydesk.permissions import requires
 
 bp = Blueprint("contacts", __name__)
 
 
-def _show_error(form, error: DomainError) -> None:
-    """Put an operation's refusal beside the field it is about (or the button)."""
-    db.session.rollback()
-    field = getattr(form, error.field, None) if error.field else None
-    if field is None:
-        field = form.save
-    field.errors = [*field.errors, error.message]
-
-
-def _form(form_class, **kwargs):
-    """A form filled from what was posted, or from what an idle-signed-out person had typed."""
-    restored = restored_formdata()
-    return form_class(formdata=restored, **kwargs) if restored is not None else form_class(**kwargs)
-
-
-def _contact_or_404(contact_id: int):
-    contact = queries.get_contact(contact_id)
-    if contact is None:
-        abort(404)
-    return contact
-
-
-def _commit_with_record_view(contact_id: int) -> None:
-    """Commit the request's work with the log that the signed-in person saw the child's record.
-
-    Written last, so that a refused operation (rolled back) still leaves the view logged.
-    """
-    db.session.add(RecordView(user_id=current_user.id, contact_id=contact_id, at=now_utc(),
-                              path=request.full_path.rstrip("?")[:500]))
-    db.session.commit()
+def _contact_url(contact) -> str:
+    return url_for("contacts.show_contact", contact_id=contact.id)
 
 
 @bp.route("/calls/new", methods=["GET", "POST"])
 @requires(permissions.LOG_CALL)
 def log_call():
-    form = _form(LogCallForm)
+    form = load_form(LogCallForm)
     if form.is_submitted() and (form.add_child.data or form.remove_child.data):
         if form.add_child.data and len(form.children) < forms.MAX_CHILDREN:
             form.children.append_entry()
@@ -71,7 +43,7 @@ def log_call():
         try:
             contact = operations.log_call(_call_details(form), by=current_user, now=now_utc())
         except DomainError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             contact_id, reference, received_at = contact.id, contact.reference, contact.received_at
             db.session.commit()
@@ -132,42 +104,18 @@ def _call_details(form: LogCallForm) -> operations.CallDetails:
 @bp.route("/calls/<int:contact_id>")
 @requires(permissions.VIEW_CONTACT)
 def show_contact(contact_id: int):
-    contact = _contact_or_404(contact_id)
-    _commit_with_record_view(contact_id)
+    contact = contact_or_404(contact_id)
+    commit_with_record_view(contact_id)
     return render_template("contacts/show_contact.html", contact=contact, now=now_utc(),
                            accept_form=forms.AcceptForm(),
                            can_accept=operations.is_duty_worker_of(current_user, contact.team))
 
 
-def _record_page(contact, form, template: str, run, **context):
-    """The shared shape of a page that records one thing done about a contact.
-
-    `run(at)` calls the operation with the moment typed into the form (London time, checked
-    to be real and not in the future), or None for forms that ask for no time.
-    """
-    moment = getattr(form, "moment", None)
-    if form.is_submitted():
-        valid = form.validate()
-        at = moment.value(form) if moment is not None and valid else None
-        if valid and (moment is None or at is not None):
-            try:
-                run(at)
-            except DomainError as error:
-                _show_error(form, error)
-            else:
-                _commit_with_record_view(contact.id)
-                return redirect(url_for("contacts.show_contact", contact_id=contact.id))
-    elif moment is not None and getattr(form, moment.date_field).data is None:
-        fill_with_now(form, moment)
-    _commit_with_record_view(contact.id)
-    return render_template(template, contact=contact, form=form, now=now_utc(), **context)
-
-
 @bp.route("/calls/<int:contact_id>/verbal-handoff", methods=["GET", "POST"])
 @requires(permissions.RECORD_VERBAL_HANDOFF)
 def record_verbal_handoff(contact_id: int):
-    contact = _contact_or_404(contact_id)
-    form = _form(forms.VerbalHandoffForm)
+    contact = contact_or_404(contact_id)
+    form = load_form(forms.VerbalHandoffForm)
     workers = queries.list_duty_workers([contact.team_id])
     form.to_worker_id.choices = [("", "Choose a duty worker")] + [(w.id, w.display_name) for w in workers]
 
@@ -178,13 +126,13 @@ def record_verbal_handoff(contact_id: int):
         operations.record_verbal_handoff(contact, to=to, at=at, by=current_user, now=now_utc())
         flash(f"Verbal hand-off to {to.display_name} recorded", "success")
 
-    return _record_page(contact, form, "contacts/record_verbal_handoff.html", run)
+    return record_page(contact, form, "contacts/record_verbal_handoff.html", run, done_url=_contact_url(contact))
 
 
 @bp.route("/calls/<int:contact_id>/accept", methods=["POST"])
 @requires(permissions.ACCEPT_HANDOFF)
 def accept_handoff(contact_id: int):
-    contact = _contact_or_404(contact_id)
+    contact = contact_or_404(contact_id)
     form = forms.AcceptForm()
     if form.validate_on_submit():
         try:
@@ -194,15 +142,15 @@ def accept_handoff(contact_id: int):
             flash(error.message, "error")
         else:
             flash(f"You have accepted call {contact.reference}. Its clocks are yours now.", "success")
-        _commit_with_record_view(contact_id)
+        commit_with_record_view(contact_id)
     return redirect(url_for("contacts.show_contact", contact_id=contact_id))
 
 
 @bp.route("/calls/<int:contact_id>/referrer-confirmation", methods=["GET", "POST"])
 @requires(permissions.RECORD_DUTY_WORK)
 def record_referrer_confirmation(contact_id: int):
-    contact = _contact_or_404(contact_id)
-    form = _form(forms.ReferrerConfirmationForm)
+    contact = contact_or_404(contact_id)
+    form = load_form(forms.ReferrerConfirmationForm)
 
     def run(at):
         operations.record_referrer_confirmation(
@@ -211,14 +159,15 @@ def record_referrer_confirmation(contact_id: int):
             by=current_user, now=now_utc())
         flash("Referrer's written confirmation recorded", "success")
 
-    return _record_page(contact, form, "contacts/record_referrer_confirmation.html", run)
+    return record_page(contact, form, "contacts/record_referrer_confirmation.html", run,
+                       done_url=_contact_url(contact))
 
 
 @bp.route("/calls/<int:contact_id>/police-informed", methods=["GET", "POST"])
 @requires(permissions.RECORD_DUTY_WORK)
 def record_police_informed(contact_id: int):
-    contact = _contact_or_404(contact_id)
-    form = _form(forms.PoliceInformedForm)
+    contact = contact_or_404(contact_id)
+    form = load_form(forms.PoliceInformedForm)
 
     def run(at):
         operations.record_police_informed(
@@ -227,14 +176,14 @@ def record_police_informed(contact_id: int):
             by=current_user, now=now_utc())
         flash("Police informed recorded", "success")
 
-    return _record_page(contact, form, "contacts/record_police_informed.html", run)
+    return record_page(contact, form, "contacts/record_police_informed.html", run, done_url=_contact_url(contact))
 
 
 @bp.route("/calls/<int:contact_id>/children/<int:child_id>/seen", methods=["GET", "POST"])
 @requires(permissions.RECORD_DUTY_WORK)
 def record_child_seen(contact_id: int, child_id: int):
-    contact = _contact_or_404(contact_id)
-    form = _form(forms.ChildSeenForm)
+    contact = contact_or_404(contact_id)
+    form = load_form(forms.ChildSeenForm)
     child = next((c for c in contact.children if c.id == child_id), None) or abort(404)
     workers = queries.list_duty_workers()
     form.seen_by_id.choices = [("", "Choose who saw the child")] + [(w.id, w.display_name) for w in workers]
@@ -249,15 +198,16 @@ def record_child_seen(contact_id: int, child_id: int):
                                      reason=form.reason.data or "", by=current_user, now=now_utc())
         flash(f"{child.display_name} recorded as seen and spoken to", "success")
 
-    return _record_page(contact, form, "contacts/record_child_seen.html", run, child=child)
+    return record_page(contact, form, "contacts/record_child_seen.html", run, done_url=_contact_url(contact),
+                       child=child)
 
 
 @bp.route("/calls/<int:contact_id>/obligations/<int:obligation_id>/reason", methods=["GET", "POST"])
 @requires(permissions.RECORD_DUTY_WORK)
 def record_obligation_reason(contact_id: int, obligation_id: int):
-    contact = _contact_or_404(contact_id)
+    contact = contact_or_404(contact_id)
     obligation = next((o for o in contact.obligations if o.id == obligation_id), None) or abort(404)
-    form = _form(forms.ReasonForm)
+    form = load_form(forms.ReasonForm)
     if not form.is_submitted() and not form.reason.data:
         form.reason.data = obligation.reason
 
@@ -265,7 +215,8 @@ def record_obligation_reason(contact_id: int, obligation_id: int):
         operations.record_obligation_reason(obligation, reason=form.reason.data, by=current_user, now=now_utc())
         flash("Reason recorded", "success")
 
-    return _record_page(contact, form, "contacts/record_obligation_reason.html", run, obligation=obligation)
+    return record_page(contact, form, "contacts/record_obligation_reason.html", run,
+                       done_url=_contact_url(contact), obligation=obligation)
 
 
 @bp.route("/queue")

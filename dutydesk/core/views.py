@@ -12,8 +12,10 @@ bp = Blueprint("core", __name__)
 @login_required
 def home():
     """Send each person to where their work is."""
-    if permissions.can(permissions.VIEW_QUEUE):
-        return redirect(url_for("contacts.queue"))
+    if permissions.can(permissions.MANAGE_CASES):
+        return redirect(url_for("board.show_board"))
+    if permissions.can(permissions.VIEW_MY_WORK):
+        return redirect(url_for("work.my_work"))
     if permissions.can(permissions.LOG_CALL):
         return redirect(url_for("contacts.log_call"))
     return render_template("core/home.html", user=current_user)

@@ -1,7 +1,15 @@
 """The models, one module per area. Importing this package registers every table."""
 
 from dutydesk.models.audit import ContactEvent, FormDraft, RecordView, SignInAttempt
-from dutydesk.models.cases import Referral, ScreeningDecision, ScreeningOutcome
+from dutydesk.models.cases import (
+    Referral,
+    ScreeningDecision,
+    ScreeningOutcome,
+    StrategyActionPoint,
+    StrategyAttendee,
+    StrategyDiscussion,
+    Transfer,
+)
 from dutydesk.models.contacts import Contact, ContactChild
 from dutydesk.models.people import Role, RoleGrant, Team, TeamKind, User
 from dutydesk.models.work import Obligation, ObligationKind
@@ -20,7 +28,11 @@ __all__ = [
     "ScreeningDecision",
     "ScreeningOutcome",
     "SignInAttempt",
+    "StrategyActionPoint",
+    "StrategyAttendee",
+    "StrategyDiscussion",
     "Team",
     "TeamKind",
+    "Transfer",
     "User",
 ]

@@ -1,15 +1,17 @@
-"""What the duty team decided about each child, and the referrals (cases) that follow (R93, R48)."""
+"""What the duty team decided about each child, the referrals (cases) that follow, who holds
+them, transfers between teams and strategy discussions (R93, R48, R54, R55, R42, R51)."""
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from dutydesk.extensions import db
 from dutydesk.models.codes import LabelledEnum, ReferralSource
 from dutydesk.models.contacts import Contact, ContactChild
 from dutydesk.models.people import Team, User
 from dutydesk.models.types import StrEnumType, UTCDateTime
+from dutydesk.models.work import Obligation
 
 
 class ScreeningOutcome(LabelledEnum):
@@ -69,7 +71,106 @@ class Referral(db.Model):
     #: CIN census ReferralNFA: the referral ended in no further action.
     is_nfa: Mapped[bool] = mapped_column(Boolean, default=False)
     nfa_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: R55: the named worker working the case. The case counts as allocated only while they
+    #: are active (see `is_allocated`); a leaver's cases are unallocated at once.
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True, nullable=True)
+    allocated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: R54: why the case has no named worker, and how the team keeps in contact with the child
+    #: meanwhile.
+    unallocated_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    contingency: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    contact: Mapped[Contact] = relationship()
+    child: Mapped[ContactChild] = relationship(backref=backref("referral", uselist=False, viewonly=True))
+    team: Mapped[Team] = relationship()
+    worker: Mapped[User | None] = relationship()
+    transfers: Mapped[list["Transfer"]] = relationship(back_populates="referral", order_by="Transfer.requested_at")
+
+    @property
+    def is_open(self) -> bool:
+        return not self.is_nfa
+
+    @property
+    def is_allocated(self) -> bool:
+        """R55: allocated means a named, active worker is working the case."""
+        return self.worker is not None and self.worker.is_active
+
+    @property
+    def pending_transfer(self) -> "Transfer | None":
+        return next((t for t in self.transfers if t.accepted_at is None), None)
+
+
+class Transfer(db.Model):
+    """R42: a case passed from one team to another, pending until the receiving team accepts it."""
+
+    __tablename__ = "transfers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"), index=True)
+    from_team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    to_team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    #: The receiving team's clock: accept within a working day of the request.
+    obligation_id: Mapped[int] = mapped_column(ForeignKey("obligations.id"), unique=True)
+
+    referral: Mapped[Referral] = relationship(back_populates="transfers")
+    from_team: Mapped[Team] = relationship(foreign_keys=[from_team_id])
+    to_team: Mapped[Team] = relationship(foreign_keys=[to_team_id])
+    requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
+    accepted_by: Mapped[User | None] = relationship(foreign_keys=[accepted_by_id])
+    obligation: Mapped[Obligation] = relationship()
+
+
+class StrategyDiscussion(db.Model):
+    """R51: the record of a strategy discussion about one child, its action points and review."""
+
+    __tablename__ = "strategy_discussions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("contact_children.id"), index=True)
+    held_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    record: Mapped[str] = mapped_column(Text)
+    #: Who the written record went to, and when.
+    circulated_to: Mapped[str] = mapped_column(Text)
+    circulated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: The review date, as an obligation of its own.
+    review_obligation_id: Mapped[int] = mapped_column(ForeignKey("obligations.id"), unique=True)
 
     contact: Mapped[Contact] = relationship()
     child: Mapped[ContactChild] = relationship()
-    team: Mapped[Team] = relationship()
+    recorded_by: Mapped[User] = relationship()
+    review: Mapped[Obligation] = relationship(foreign_keys=[review_obligation_id])
+    attendees: Mapped[list["StrategyAttendee"]] = relationship(
+        back_populates="discussion", order_by="StrategyAttendee.position")
+    action_points: Mapped[list[Obligation]] = relationship(
+        secondary="strategy_action_points", order_by=Obligation.due_at, viewonly=True)
+
+
+class StrategyAttendee(db.Model):
+    """Someone at a strategy discussion, and the agency they spoke for."""
+
+    __tablename__ = "strategy_attendees"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    discussion_id: Mapped[int] = mapped_column(ForeignKey("strategy_discussions.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    agency: Mapped[str] = mapped_column(String(200))
+
+    discussion: Mapped[StrategyDiscussion] = relationship(back_populates="attendees")
+
+
+class StrategyActionPoint(db.Model):
+    """An action agreed at a strategy discussion: an action obligation, linked to it."""
+
+    __tablename__ = "strategy_action_points"
+
+    discussion_id: Mapped[int] = mapped_column(ForeignKey("strategy_discussions.id"), primary_key=True)
+    obligation_id: Mapped[int] = mapped_column(ForeignKey("obligations.id"), primary_key=True)

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dutydesk.extensions import db
@@ -21,6 +21,8 @@ class Contact(db.Model):
     """A call, e-mail, letter or visit about the safety of one or more children."""
 
     __tablename__ = "contacts"
+    #: The board counts a team's calls of today and the last seven days from this alone.
+    __table_args__ = (Index("ix_contacts_team_id_received_at", "team_id", "received_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: When the council received it: every clock of R39, R21 and R35 runs from here.

@@ -21,6 +21,8 @@ class ObligationKind(LabelledEnum):
     SCREENING_DECISION = ("screening_decision", "Screening decision")
     ASSESSMENT = ("assessment", "Assessment completed")
     ACTION = ("action", "Action")
+    TRANSFER_ACCEPTANCE = ("transfer_acceptance", "Transfer accepted by the receiving team")
+    STRATEGY_REVIEW = ("strategy_review", "Strategy discussion reviewed")
 
 
 class Obligation(db.Model):
@@ -30,6 +32,22 @@ class Obligation(db.Model):
     __table_args__ = (
         Index(
             "ix_obligations_open_due_at",
+            "due_at",
+            sqlite_where=db.text("met_at IS NULL"),
+            postgresql_where=db.text("met_at IS NULL"),
+        ),
+        # The board and "my work" read open work only: these stay the size of the open work
+        # however much history the table holds.
+        Index(
+            "ix_obligations_open_team_id",
+            "team_id",
+            "due_at",
+            sqlite_where=db.text("met_at IS NULL"),
+            postgresql_where=db.text("met_at IS NULL"),
+        ),
+        Index(
+            "ix_obligations_open_worker_id",
+            "worker_id",
             "due_at",
             sqlite_where=db.text("met_at IS NULL"),
             postgresql_where=db.text("met_at IS NULL"),
@@ -51,7 +69,7 @@ class Obligation(db.Model):
     #: Closed as no longer needed (the referral ended in no further action, say): met_at is
     #: then when it was closed, so that nothing still waits on it.
     is_withdrawn: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    #: What is to be done, for an action (its kind says it for every other obligation).
+    #: What is to be done, for an action or a transfer (its kind says it for the clocks).
     title: Mapped[str] = mapped_column(String(300), default="", server_default="")
     #: Why it was late, or why it could not be met in time (R35: why the child was not seen).
     reason: Mapped[str] = mapped_column(Text, default="")
@@ -70,7 +88,7 @@ class Obligation(db.Model):
 
     @property
     def label(self) -> str:
-        return self.title if self.kind is ObligationKind.ACTION else self.kind.label
+        return self.title or self.kind.label
 
     @property
     def subject(self) -> str:

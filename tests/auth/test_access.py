@@ -1,12 +1,15 @@
 """Every page needs a signed-in person with the right role, and every POST a CSRF token."""
 
+from datetime import date, timedelta
+
 import pytest
 from freezegun import freeze_time
 
 from dutydesk.auth.session import PUBLIC_ENDPOINTS
+from dutydesk.cases import operations as cases
 from dutydesk.contacts.operations import Flags
 from dutydesk.extensions import db
-from dutydesk.models import ObligationKind, Role, TeamKind
+from dutydesk.models import ObligationKind, Role, ScreeningOutcome, TeamKind
 from tests.factories import at, create_contact, create_team, create_user, obligation_of, sign_in
 
 NOW = "2026-11-23 10:00:00"
@@ -20,12 +23,28 @@ def world():
     duty = create_team("Duty North")
     for role in Role:
         create_user(role.value, (role,), duty if role in (Role.DUTY_WORKER, Role.DUTY_MANAGER) else contact_centre)
+    south = create_team("Duty South")
     contact = create_contact(at(NOW), team=duty, flags=Flags(is_deliberate_harm_alleged=True))
+    child = contact.children[0]
+    worker = next(user for user in duty.members if user.username == Role.DUTY_WORKER.value)
+    earlier = at(NOW) - timedelta(hours=2)
+    referred = create_contact(earlier, team=duty)
+    cases.record_screening_decision(referred, referred.children[0], outcome=ScreeningOutcome.REFERRAL,
+                                    rationale="Second call this month", by=worker, now=earlier)
+    referral = cases.get_referral(referred.children[0])
+    transfer = cases.request_transfer(referral, to_team=south, reason="Family moved south", by=worker, now=earlier)
+    discussion = cases.record_strategy_discussion(
+        referred, referred.children[0], held_at=earlier, attendees=[cases.Attendee("DS Khan", "Police")],
+        record="Agreed a joint visit", action_points=[], circulated_to="DS Khan", circulated_at=earlier,
+        review_on=date(2026, 11, 30), by=worker, now=earlier)
     db.session.commit()
     return {
         "contact_id": contact.id,
-        "child_id": contact.children[0].id,
+        "child_id": child.id,
         "obligation_id": obligation_of(contact, ObligationKind.CHILD_SEEN).id,
+        "referral_id": referral.id,
+        "transfer_id": transfer.id,
+        "discussion_id": discussion.id,
     }
 
 
