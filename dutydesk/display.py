@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from dutydesk import permissions, rules
 from dutydesk.clock import now_utc, to_london
-from dutydesk.rules import ObligationState, obligation_state
+from dutydesk.rules import ObligationState, Urgency, obligation_state, urgency
 
 #: The GOV.UK tag colour that goes with each state; the state's words are always shown too.
 STATE_TAG_CLASSES = {
@@ -16,6 +16,14 @@ STATE_TAG_CLASSES = {
     ObligationState.OPEN: "govuk-tag--blue",
     ObligationState.OVERDUE: "govuk-tag--red",
     ObligationState.WITHDRAWN: "govuk-tag--grey",
+}
+
+
+#: The board's colours for open work (R19); the words are always shown beside the colour.
+URGENCY_TAG_CLASSES = {
+    Urgency.OVERDUE: "govuk-tag--red",
+    Urgency.DUE_SOON: "govuk-tag--yellow",
+    Urgency.ON_TRACK: "govuk-tag--green",
 }
 
 
@@ -72,10 +80,24 @@ def state_tag(obligation, now: datetime | None = None) -> Markup:
     )
 
 
+def urgency_of(obligation, now: datetime | None = None) -> Urgency:
+    return urgency(obligation.created_at, obligation.due_at, now or now_utc())
+
+
+def urgency_tag(obligation, now: datetime | None = None) -> Markup:
+    """Open work's state as the board shows it: overdue, due soon or on track, in colour and words."""
+    state = urgency_of(obligation, now)
+    return Markup('<strong class="govuk-tag {}">{}</strong>').format(
+        URGENCY_TAG_CLASSES[state], state.value.capitalize()
+    )
+
+
 def init_app(app) -> None:
     app.add_template_filter(london)
     app.add_template_filter(time_left)
     app.add_template_filter(state_tag)
+    app.add_template_filter(urgency_tag)
+    app.add_template_global(urgency_of)
     app.add_template_global(state_of)
     app.add_template_global(permissions.can, "can")
     app.add_template_global(permissions, "permissions")
