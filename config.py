@@ -38,6 +38,9 @@ class Config:
     #: CSRF tokens last as long as the session: a form left open for an hour must still save.
     WTF_CSRF_TIME_LIMIT = None
 
+    #: How often the live board fetches its open work again (R19: every 15 seconds or less).
+    BOARD_REFRESH_SECONDS = min(int(os.environ.get("BOARD_REFRESH_SECONDS", "15")), 15)
+
     #: werkzeug's password hashing method (scrypt by default; tests use a cheap one).
     PASSWORD_HASH_METHOD = "scrypt"
 

@@ -1,6 +1,6 @@
 """Every timescale at its boundaries, across weekends, bank holidays and both clock changes."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -155,3 +155,36 @@ def test_timescales_read_as_people_say_them(span, words):
     from dutydesk.display import timescale_words
 
     assert timescale_words(span) == words
+
+
+OPENED = at("2026-11-23 10:00")
+U = rules.Urgency
+
+
+@pytest.mark.parametrize("window, left, expected", [
+    # A 48-hour window: "due soon" in its last quarter (12 hours) and not before.
+    (timedelta(hours=48), timedelta(hours=12, seconds=1), U.ON_TRACK),
+    (timedelta(hours=48), timedelta(hours=12), U.DUE_SOON),
+    (timedelta(hours=48), timedelta(0), U.DUE_SOON),
+    (timedelta(hours=48), timedelta(seconds=-1), U.OVERDUE),
+    # A 60-minute hand-off: the last hour is its whole window, so due soon from its first second.
+    (timedelta(minutes=60), timedelta(minutes=60), U.ON_TRACK),
+    (timedelta(minutes=60), timedelta(minutes=59, seconds=59), U.DUE_SOON),
+    # A long window (an assessment): under an hour left is due soon, whatever the quarter says.
+    (timedelta(days=63), timedelta(minutes=59, seconds=59), U.DUE_SOON),
+    (timedelta(days=63), timedelta(days=15, hours=18), U.DUE_SOON),
+    (timedelta(days=63), timedelta(days=15, hours=18, seconds=1), U.ON_TRACK),
+])
+def test_the_board_says_overdue_due_soon_or_on_track_at_the_boundaries(window, left, expected):
+    due = OPENED + window
+    assert rules.urgency(OPENED, due, due - left) is expected
+
+
+def test_a_transfer_must_be_accepted_by_the_same_time_on_the_next_working_day():
+    friday = at("2026-11-27 16:30", "Europe/London")
+    assert rules.transfer_acceptance_due_at(friday) == at("2026-11-30 16:30", "Europe/London")
+
+
+def test_a_date_given_for_a_review_means_by_close_of_office_that_day_in_london_time():
+    assert rules.end_of_working_day(date(2026, 7, 1)) == at("2026-07-01 16:00")  # 17:00 BST
+    assert rules.end_of_working_day(date(2026, 12, 1)) == at("2026-12-01 17:00")  # 17:00 GMT

@@ -7,6 +7,7 @@ is sent back to the same page with the form filled in, ready to save.
 """
 
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, logout_user
@@ -20,6 +21,9 @@ from dutydesk.models import FormDraft, User
 
 #: Endpoints anyone may reach: signing in, the health check and the stylesheets.
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "core.healthz", "static"})
+#: Requests a page makes by itself (the board refreshing): they are not someone at the keyboard,
+#: so they do not hold off the idle timeout.
+PASSIVE_ENDPOINTS = frozenset({"board.live"})
 DRAFT_ARG = "draft"
 
 
@@ -55,7 +59,8 @@ def enforce_idle_timeout():
         session.pop("seen_at", None)
         session["idle_user_id"] = user_id
         return None
-    session["seen_at"] = now
+    if request.endpoint not in PASSIVE_ENDPOINTS:
+        session["seen_at"] = now
     return None
 
 
@@ -72,6 +77,12 @@ def require_sign_in():
         return redirect(url_for("auth.login"))
     if idle_user_id is not None:
         flash("You were signed out after 30 minutes without activity. Sign in again to carry on.", "info")
+    if request.headers.get("HX-Request"):
+        # A refresh by htmx would otherwise swap the sign-in page into the board: send the
+        # whole page there instead.
+        page = urlsplit(request.headers.get("HX-Current-URL", ""))
+        back_to = f"{page.path}?{page.query}" if page.query else page.path
+        return "", 204, {"HX-Redirect": url_for("auth.login", next=back_to or None)}
     return login_manager.unauthorized()
 
 

@@ -1,0 +1,204 @@
+"""What the live board shows: a team's open work, read in a fixed number of queries (R19).
+
+The board reads open obligations only (through the partial index on open work), never the
+history: its cost follows the open work of one team, not the years of calls behind it.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from dutydesk import rules
+from dutydesk.clock import as_utc, from_london, to_london
+from dutydesk.extensions import db
+from dutydesk.models import Contact, ContactChild, Obligation, ObligationKind, Team, Transfer, User
+
+#: A worker filter meaning "held by the team, no named owner".
+UNASSIGNED = "unassigned"
+
+#: The board's sortable columns, and the default: soonest due first.
+SORTS = ("due", "state", "child")
+
+
+@dataclass(frozen=True)
+class BoardFilters:
+    team_id: int | None = None
+    #: A worker's id, UNASSIGNED, or None for everyone.
+    worker: int | str | None = None
+    kind: ObligationKind | None = None
+    sort: str = "due"
+    descending: bool = False
+
+    def matches(self, obligation: Obligation) -> bool:
+        if self.kind is not None and obligation.kind is not self.kind:
+            return False
+        if self.worker == UNASSIGNED:
+            return obligation.worker_id is None
+        if self.worker is not None:
+            return obligation.worker_id == self.worker
+        return True
+
+
+@dataclass
+class BoardItem:
+    obligation: Obligation
+    urgency: rules.Urgency
+    #: A transfer out of this team, waiting for the other team: shown here until accepted (R42).
+    is_transfer_out: bool = False
+
+
+@dataclass
+class BoardRow:
+    """One child (or, for work about the whole call, the call) and everything open about them."""
+
+    contact: Contact
+    child: ContactChild | None
+    items: list[BoardItem] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"{self.contact.id}-{self.child.id if self.child else 'call'}"
+
+    @property
+    def subject(self) -> str:
+        if self.child is not None:
+            return self.child.display_name
+        return f"{len(self.contact.children)} children: {self.contact.children_names}"
+
+    @property
+    def next_due(self) -> datetime:
+        return min(item.obligation.due_at for item in self.items)
+
+    @property
+    def urgency(self) -> rules.Urgency:
+        return min((item.urgency for item in self.items), key=lambda urgency: urgency.rank)
+
+
+@dataclass
+class WorkerLoad:
+    """How much open work one worker (or nobody in particular) holds in the team."""
+
+    worker: User | None
+    open: int = 0
+    overdue: int = 0
+    due_soon: int = 0
+
+
+@dataclass
+class Board:
+    team: Team
+    now: datetime
+    filters: BoardFilters
+    rows: list[BoardRow]
+    loads: list[WorkerLoad]
+    children_today: int
+    children_last_7_days: int
+    children_open: int
+    total_items: int
+
+    @property
+    def shown_items(self) -> int:
+        return sum(len(row.items) for row in self.rows)
+
+    def count(self, urgency: rules.Urgency) -> int:
+        return sum(1 for row in self.rows for item in row.items if item.urgency is urgency)
+
+    @property
+    def summary(self) -> str:
+        """What changed, in words a screen reader can announce after a refresh."""
+        return (f"{self.shown_items} open: {self.count(rules.Urgency.OVERDUE)} overdue, "
+                f"{self.count(rules.Urgency.DUE_SOON)} due soon")
+
+
+def load_board(team: Team, filters: BoardFilters, now: datetime) -> Board:
+    """The team's open work grouped by child, with its counts; a fixed four queries."""
+    items = [BoardItem(obligation, rules.urgency(obligation.created_at, obligation.due_at, now),
+                       is_transfer_out=obligation.team_id != team.id)
+             for obligation in _open_work(team.id)]
+    team_items = [item for item in items if not item.is_transfer_out]
+    today, last_7_days = _children_referred(team.id, now)
+    return Board(
+        team=team, now=now, filters=filters,
+        rows=_sorted(_rows([item for item in items if filters.matches(item.obligation)]), filters),
+        loads=_loads(team_items),
+        children_today=today, children_last_7_days=last_7_days,
+        children_open=len({child_key for item in team_items for child_key in _children_of(item.obligation)}),
+        total_items=len(team_items),
+    )
+
+
+def _open_work(team_id: int) -> list[Obligation]:
+    """Open obligations the team holds, and its transfers out that the other team has not accepted."""
+    transfers_out = select(Transfer.obligation_id).where(Transfer.from_team_id == team_id,
+                                                         Transfer.accepted_at.is_(None))
+    return list(db.session.scalars(
+        select(Obligation)
+        .where(Obligation.met_at.is_(None),
+               or_(Obligation.team_id == team_id, Obligation.id.in_(transfers_out)))
+        .options(joinedload(Obligation.contact).selectinload(Contact.children),
+                 joinedload(Obligation.child), joinedload(Obligation.worker), joinedload(Obligation.team))
+    ).unique())
+
+
+def _children_referred(team_id: int, now: datetime) -> tuple[int, int]:
+    """Children in calls handed to the team today and in the last 7 days (London days)."""
+    today = to_london(now).date()
+    today_starts = from_london(today, time.min)
+    week_starts = from_london(today - timedelta(days=6), time.min)
+    received_today = case((Contact.received_at >= today_starts, 1), else_=0)
+    row = db.session.execute(
+        select(func.coalesce(func.sum(received_today), 0), func.count(ContactChild.id))
+        .select_from(Contact).join(ContactChild, ContactChild.contact_id == Contact.id)
+        .where(Contact.team_id == team_id, Contact.received_at >= week_starts,
+               Contact.received_at <= as_utc(now))
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+def _children_of(obligation: Obligation) -> list[int]:
+    if obligation.child_id is not None:
+        return [obligation.child_id]
+    return [child.id for child in obligation.contact.children]
+
+
+def _rows(items: list[BoardItem]) -> list[BoardRow]:
+    """One row per child. Work about the whole call joins its child's row when the call is about
+    one child (most are); a call about several children has a row of its own for it."""
+    rows: dict[tuple[int, int | None], BoardRow] = {}
+    for item in items:
+        obligation = item.obligation
+        child = obligation.child
+        if child is None and len(obligation.contact.children) == 1:
+            child = obligation.contact.children[0]
+        key = (obligation.contact_id, child.id if child else None)
+        if key not in rows:
+            rows[key] = BoardRow(contact=obligation.contact, child=child)
+        rows[key].items.append(item)
+    for row in rows.values():
+        row.items.sort(key=lambda item: (item.obligation.due_at, item.obligation.id))
+    return list(rows.values())
+
+
+def _sorted(rows: list[BoardRow], filters: BoardFilters) -> list[BoardRow]:
+    keys = {
+        "due": lambda row: (row.next_due, row.key),
+        "state": lambda row: (row.urgency.rank, row.next_due, row.key),
+        "child": lambda row: (row.subject.casefold(), row.next_due, row.key),
+    }
+    return sorted(rows, key=keys.get(filters.sort, keys["due"]), reverse=filters.descending)
+
+
+def _loads(items: list[BoardItem]) -> list[WorkerLoad]:
+    loads: dict[int | None, WorkerLoad] = defaultdict(lambda: WorkerLoad(worker=None))
+    for item in items:
+        load = loads[item.obligation.worker_id]
+        load.worker = item.obligation.worker
+        load.open += 1
+        load.overdue += item.urgency is rules.Urgency.OVERDUE
+        load.due_soon += item.urgency is rules.Urgency.DUE_SOON
+    # The busiest first, so that an overloaded worker is at the top; the team's own pile last.
+    return sorted(loads.values(), key=lambda load: (load.worker is None, -load.overdue, -load.open,
+                                                    load.worker.display_name if load.worker else ""))
