@@ -84,9 +84,10 @@ def urgency_of(obligation, now: datetime | None = None) -> Urgency:
     return urgency(obligation.created_at, obligation.due_at, now or now_utc())
 
 
-def urgency_tag(obligation, now: datetime | None = None) -> Markup:
+def urgency_tag(obligation_or_urgency, now: datetime | None = None) -> Markup:
     """Open work's state as the board shows it: overdue, due soon or on track, in colour and words."""
-    state = urgency_of(obligation, now)
+    state = obligation_or_urgency if isinstance(obligation_or_urgency, Urgency) \
+        else urgency_of(obligation_or_urgency, now)
     return Markup('<strong class="govuk-tag {}">{}</strong>').format(
         URGENCY_TAG_CLASSES[state], state.value.capitalize()
     )
