@@ -2,11 +2,14 @@
 
 from datetime import timedelta
 
+from dutydesk import rules
 from dutydesk.auth.operations import create_user
+from dutydesk.cases import operations as cases
 from dutydesk.clock import now_utc
 from dutydesk.contacts import operations as calls
 from dutydesk.extensions import db
-from dutydesk.models import Role, Team, TeamKind
+from dutydesk.work import operations as work
+from dutydesk.models import Role, ScreeningOutcome, Team, TeamKind
 from dutydesk.models.codes import (
     Channel,
     ConcernCategory,
@@ -114,5 +117,39 @@ def seed() -> str:
                     source=ReferralSource.HOUSING))
     calls.record_verbal_handoff(late, to=tom, at=ago(minutes=110), by=handler, now=ago(minutes=110))
     calls.accept_handoff(late, by=tom, now=ago(minutes=105))
+
+    # Cases: Mia's referral allocated to Wes after a strategy discussion with the police; Kai's
+    # referred and waiting for a worker, with a contingency; Noah's being transferred to North.
+    cases.record_screening_decision(done, done.children[0], outcome=ScreeningOutcome.STRATEGY_DISCUSSION,
+                                    rationale="Disclosure of sexual abuse: section 47 threshold met.",
+                                    is_joint_investigation=True, social_care_manager=manager, by=worker,
+                                    now=ago(hours=24))
+    mia = cases.get_referral(done.children[0])
+    cases.allocate_case(mia, to=worker, by=manager, now=ago(hours=23))
+    cases.record_strategy_discussion(
+        done, done.children[0], held_at=ago(hours=22),
+        attendees=[cases.Attendee("Maya Patel", "Children's social care"), cases.Attendee("DC Sam Hale", "Police CAIT"),
+                   cases.Attendee("Dr Rosa Lind", "Health")],
+        record="Joint visit agreed; ABE interview to be arranged; father's friend not to have contact.",
+        action_points=[cases.ActionPoint("Arrange the ABE interview with CAIT", worker,
+                                         rules.end_of_working_day((now + timedelta(days=2)).date()))],
+        circulated_to="DC Sam Hale; Dr Rosa Lind; school DSL", circulated_at=ago(hours=21),
+        review_on=(now + timedelta(days=7)).date(), by=manager, now=ago(hours=21))
+    cases.record_screening_decision(accepted, accepted.children[0], outcome=ScreeningOutcome.REFERRAL,
+                                    rationale="Unexplained fracture in a 9-year-old: assessment needed.",
+                                    by=priya, now=ago(minutes=200))
+    cases.record_unallocated(cases.get_referral(accepted.children[0]),
+                             reason="No worker with capacity until Monday",
+                             contingency="Duty worker phones mother daily; school nurse sees Kai each morning",
+                             by=manager, now=ago(minutes=190))
+    work.add_action(accepted, title="Request the hospital's skeletal survey results", owner=priya,
+                    due_at=now + timedelta(hours=3), by=manager, now=ago(minutes=185),
+                    child=accepted.children[0])
+    cases.record_screening_decision(late, late.children[0], outcome=ScreeningOutcome.REFERRAL,
+                                    rationale="Baby in a hostel with a mother who cannot cope.", by=tom,
+                                    now=ago(minutes=100))
+    cases.request_transfer(cases.get_referral(late.children[0]), to_team=north,
+                           reason="Family moved to a flat in Tottenham", by=south_manager, now=ago(minutes=90))
     return ("Demo data added: 4 teams, 10 users (password 'dutydesk-demo'), 6 calls "
-            "(open, overdue, put through, accepted, all met, met late).")
+            "(open, overdue, put through, accepted, all met, met late), 3 cases "
+            "(allocated after a strategy discussion, unallocated with a contingency, being transferred).")
