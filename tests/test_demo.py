@@ -1,0 +1,24 @@
+"""`make run` seeds demo data: it must load on an empty database and show every kind of work."""
+
+from freezegun import freeze_time
+
+from dutydesk import demo
+from dutydesk.extensions import db
+from dutydesk.models import Referral, StrategyDiscussion, Transfer
+from tests.factories import sign_in
+
+
+@freeze_time("2026-11-23 11:00:00")
+def test_the_demo_data_loads_and_the_north_board_shows_cases_in_every_state(client):
+    assert "3 cases" in demo.seed()
+    db.session.commit()
+    referrals = db.session.scalars(db.select(Referral)).all()
+    assert sorted((r.child.display_name, r.is_allocated) for r in referrals) == [
+        ("Kai Brown", False), ("Mia Novak", True), ("Noah Price", False)]
+    assert db.session.scalar(db.select(Transfer)).accepted_at is None
+    assert len(db.session.scalar(db.select(StrategyDiscussion)).attendees) == 3
+    sign_in(client, "manager", demo.DEMO_PASSWORD)
+    html = client.get("/board").get_data(as_text=True)
+    assert "Accept the transfer of Noah Price from Duty and assessment South" in html
+    assert "Request the hospital&#39;s skeletal survey results" in html
+    assert "Overdue" in html
