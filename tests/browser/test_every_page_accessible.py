@@ -35,6 +35,7 @@ def test_every_record_page_and_error_page_has_no_accessibility_violations(page: 
         f"/calls/{contact.id}/children/{child.id}/seen": "Record Leo Martin seen and spoken to",
         f"/calls/{contact.id}/obligations/{seen.id}/reason": "Why is this not done yet?",
         "/queue": "North Duty",
+        "/board": "North Duty",
         "/calls/999999": "Page not found",
     }
     for path, heading in pages.items():
@@ -49,8 +50,9 @@ def test_every_record_page_and_error_page_has_no_accessibility_violations(page: 
 
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, "sam")
-    page.goto("/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("dutydesk")
+    page.goto("/")  # a senior manager starts on the board
+    expect(page).to_have_url("/board")
+    expect(page.get_by_role("heading", level=1)).to_have_text("North Duty")
     check_accessibility(page)
     page.goto("/queue")
     expect(page.get_by_role("heading", level=1)).to_have_text("You do not have access to this page")

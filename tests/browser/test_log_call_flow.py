@@ -114,6 +114,8 @@ def test_call_handler_logs_a_call_and_the_duty_worker_accepts_it(page: Page):
 
     # The duty worker finds the call in the team's queue and accepts it.
     sign_in(page, "ben")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My work")
+    page.get_by_role("link", name="Team queue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("North Duty")
     check_accessibility(page)
     page.get_by_role("link", name=re.compile("^Leo Martin")).click()
