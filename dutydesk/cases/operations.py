@@ -35,6 +35,10 @@ from dutydesk.work.operations import (
 
 #: What an unallocated case says until someone records why (R54).
 AWAITING_ALLOCATION = "New referral: waiting to be allocated to a worker"
+#: The history's name for a case taken from its worker (R54 counts how long it then waits).
+TAKEN_FROM_WORKER = "taken_from_worker"
+#: What a referral ending in no further action closes about the child.
+CLOSED_BY_NFA = (ObligationKind.ASSESSMENT, ObligationKind.TRANSFER_ACCEPTANCE)
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,11 @@ def get_referral(child: ContactChild) -> Referral | None:
 
 
 def responsible_worker(contact: Contact, child: ContactChild) -> User | None:
-    """The worker who holds the child's work: the owner of the child's screening decision."""
+    """The worker who holds the child's work: the case's allocated worker (R48, R55) or, while
+    there is none, the owner of the child's screening decision."""
+    referral = get_referral(child)
+    if referral is not None and referral.is_allocated:
+        return referral.worker
     for obligation in contact.obligations:
         if obligation.kind is ObligationKind.SCREENING_DECISION and obligation.child is child:
             return obligation.worker
@@ -95,6 +103,11 @@ def record_screening_decision(
                               "the police: it cannot be recorded without one", "social_care_manager_id")
     if onward is not None:
         _check_onward(onward, contact, child)
+    referral = get_referral(child)
+    if outcome.opens_referral and referral is not None and referral.is_nfa:
+        raise DomainError(f"The referral of {child.display_name} from this call ended in no further action on "
+                          f"{to_london(referral.nfa_at):%-d %B %Y}. To refer the child again, log the new "
+                          "concern as a call and decide on that", "outcome")
 
     decision = ScreeningDecision(
         contact=contact, child=child, outcome=outcome, rationale=rationale.strip(), decided_at=now,
@@ -107,13 +120,14 @@ def record_screening_decision(
     screening = _open_screening(contact, child)
     if screening is not None:
         meet_obligation(screening, at=now, by=by, now=now, details={"outcome": outcome.value})
-    referral = get_referral(child)
     if outcome.opens_referral and referral is None:
         referral = _open_referral(contact, child, owner=screening.worker if screening else by, now=now)
     elif outcome is ScreeningOutcome.NO_FURTHER_ACTION and referral is not None and not referral.is_nfa:
         referral.is_nfa, referral.nfa_at = True, now
+        # The case is closed: its assessment, and any transfer still waiting for acceptance, are
+        # no longer needed.
         for obligation in contact.obligations:
-            if obligation.kind is ObligationKind.ASSESSMENT and obligation.child is child:
+            if obligation.kind in CLOSED_BY_NFA and obligation.child is child:
                 withdraw_obligation(obligation, reason="The referral ended in no further action", by=by, now=now)
     summary = f"Decision for {child.display_name}: {outcome.label}"
     if is_joint_investigation:
@@ -131,7 +145,8 @@ def _check_onward(onward: OnwardReferral, contact: Contact, child: ContactChild)
     if not onward.purpose.strip():
         raise DomainError("Record the purpose of the referral to the other agency", "onward_purpose")
     agreed = onward.agreed_by
-    if agreed is None or not (is_manager(agreed) or agreed == responsible_worker(contact, child)):
+    if agreed is None or not agreed.is_active or not (
+            is_manager(agreed) or agreed == responsible_worker(contact, child)):
         holder = responsible_worker(contact, child)
         who = f"{holder.display_name}, who holds the child's work," if holder else "the worker holding the child's work"
         raise DomainError(f"A referral to another agency needs the agreement of {who} or a manager: "
@@ -149,7 +164,7 @@ def _open_screening(contact: Contact, child: ContactChild) -> Obligation | None:
 def _open_referral(contact: Contact, child: ContactChild, *, owner: User | None, now: datetime) -> Referral:
     referral = Referral(contact=contact, child=child, team=contact.team, referred_on=to_london(now).date(),
                         source=contact.referral_source, created_at=now, is_nfa=False,
-                        unallocated_reason=AWAITING_ALLOCATION, contingency="")
+                        unallocated_reason=AWAITING_ALLOCATION, unallocated_since=now, contingency="")
     db.session.add(referral)
     open_obligation(ObligationKind.ASSESSMENT, contact=contact, child=child, team=contact.team, worker=owner,
                     due_at=rules.assessment_due_at(now), now=now)
@@ -188,7 +203,7 @@ def allocate_case(referral: Referral, *, to: User, by: User, now: datetime) -> R
     if referral.worker is to and referral.is_allocated:
         raise DomainError(f"The case is already allocated to {to.display_name}", "worker_id")
     referral.worker, referral.allocated_at = to, now
-    referral.unallocated_reason, referral.contingency = "", ""
+    referral.unallocated_reason, referral.contingency, referral.unallocated_since = "", "", None
     for obligation in _open_work_of(referral):
         obligation.worker, obligation.team = to, referral.team
     record_event(referral.contact, action="allocated", by=by, at=now,
@@ -207,13 +222,15 @@ def record_unallocated(referral: Referral, *, reason: str, contingency: str, by:
         raise DomainError("Enter how the team will keep in contact with the child until the case is "
                           "allocated", "contingency")
     previous = referral.worker
+    if referral.is_allocated or referral.unallocated_since is None:
+        referral.unallocated_since = now
     referral.worker, referral.allocated_at = None, None
     referral.unallocated_reason, referral.contingency = reason.strip(), contingency.strip()
     for obligation in _open_work_of(referral):
         obligation.worker = None
     summary = f"Case of {referral.child.display_name} "
     summary += f"taken from {previous.display_name}: " if previous else "unallocated: "
-    record_event(referral.contact, action="unallocated", by=by, at=now,
+    record_event(referral.contact, action=TAKEN_FROM_WORKER if previous else "unallocated", by=by, at=now,
                  summary=summary + f"{referral.unallocated_reason}. Contingency: {referral.contingency}")
     db.session.flush()
     return referral
@@ -243,18 +260,26 @@ def request_transfer(referral: Referral, *, to_team: Team, reason: str, by: User
     return transfer
 
 
+def can_accept_transfer(user: User, transfer: Transfer) -> bool:
+    """R42: the receiving team accepts a transfer; a senior manager may accept into any team."""
+    return user.is_active and (user.has_any_role(permissions.ACCEPT_ANY_TRANSFER)
+                               or user.team_id == transfer.to_team_id)
+
+
 def accept_transfer(transfer: Transfer, *, by: User, now: datetime) -> Transfer:
     """R42: the receiving team takes the case and its open work; it is unallocated there until
     one of them allocates it."""
     if transfer.accepted_at is not None:
         raise DomainError(f"{transfer.accepted_by.display_name} already accepted this transfer "
                           f"at {to_london(transfer.accepted_at):%H:%M on %-d %B %Y}")
-    if not (by.has_any_role(permissions.ACCEPT_ANY_TRANSFER) or by.team_id == transfer.to_team_id):
-        raise DomainError(f"Only someone in {transfer.to_team.name} can accept the transfer")
+    if not can_accept_transfer(by, transfer):
+        raise DomainError(f"Only someone in {transfer.to_team.name}, or a senior manager, can accept the transfer")
     referral = transfer.referral
+    _check_open(referral)
     meet_obligation(transfer.obligation, at=now, by=by, now=now)
     transfer.accepted_at, transfer.accepted_by = now, by
     referral.team, referral.worker, referral.allocated_at = transfer.to_team, None, None
+    referral.unallocated_since = now
     referral.unallocated_reason = (f"Transferred from {transfer.from_team.name} on "
                                    f"{to_london(now):%-d %B %Y}: waiting to be allocated")
     referral.contingency = ""

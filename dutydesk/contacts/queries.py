@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from dutydesk import permissions
 from dutydesk.extensions import db
-from dutydesk.models import Contact, ContactEvent, Obligation, RoleGrant, Team, TeamKind, User
+from dutydesk.models import Contact, ContactChild, ContactEvent, Obligation, RoleGrant, Team, TeamKind, User
 
 
 def get_contact(contact_id: int) -> Contact | None:
@@ -16,7 +16,8 @@ def get_contact(contact_id: int) -> Contact | None:
         select(Contact)
         .where(Contact.id == contact_id)
         .options(
-            selectinload(Contact.children),
+            # ContactChild.referral: the case a child's referral opened, if any (a backref of Referral).
+            selectinload(Contact.children).selectinload(ContactChild.referral),
             selectinload(Contact.obligations).selectinload(Obligation.worker),
             selectinload(Contact.obligations).selectinload(Obligation.met_by),
             selectinload(Contact.obligations).selectinload(Obligation.team),

@@ -78,6 +78,8 @@ class Referral(db.Model):
     #: R54: why the case has no named worker, and how the team keeps in contact with the child
     #: meanwhile.
     unallocated_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: Since when the case has had no named worker (None while allocated).
+    unallocated_since: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     contingency: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     contact: Mapped[Contact] = relationship()
