@@ -76,6 +76,15 @@ def page(browser, live_server):
     assert errors == [], f"the browser console reported errors: {errors}"
 
 
+@pytest.fixture
+def quick_refresh(app):
+    """Refresh every second rather than every 15, so the test need not wait."""
+    before = app.config["BOARD_REFRESH_SECONDS"]
+    app.config["BOARD_REFRESH_SECONDS"] = 1
+    yield
+    app.config["BOARD_REFRESH_SECONDS"] = before
+
+
 def check_accessibility(page) -> None:
     """Fail with axe's report if the page as it stands has any accessibility violation."""
     results = Axe().run(page)

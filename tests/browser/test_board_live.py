@@ -3,7 +3,6 @@ where it was and telling a screen reader politely what changed."""
 
 from datetime import timedelta
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from dutydesk.clock import now_utc
@@ -13,15 +12,6 @@ from tests.factories import child_details, create_contact, create_team, create_u
 
 from .conftest import check_accessibility
 from .test_log_call_flow import sign_in
-
-
-@pytest.fixture
-def quick_refresh(app):
-    """Refresh every second rather than every 15, so the test need not wait."""
-    before = app.config["BOARD_REFRESH_SECONDS"]
-    app.config["BOARD_REFRESH_SECONDS"] = 1
-    yield
-    app.config["BOARD_REFRESH_SECONDS"] = before
 
 
 def test_a_new_call_appears_on_the_board_without_a_reload_and_the_focus_stays_put(page: Page, quick_refresh):
