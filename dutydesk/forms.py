@@ -7,7 +7,7 @@ from wtforms import DateField, Field, RadioField, SelectField, StringField
 from wtforms.validators import StopValidation
 
 from dutydesk.clock import NonexistentLocalTime, from_london, now_utc, to_london
-from dutydesk.rules import RECEIVED_AT_TOLERANCE
+from dutydesk.rules import RECEIVED_AT_TOLERANCE, end_of_working_day
 
 
 def parse_clock_time(text: str) -> time:
@@ -60,30 +60,63 @@ class LondonMoment:
     the time cannot be read, never happened (the spring clock change) or lies in the future.
     """
 
+    #: What a date typed without a time means (a function of the date); None: the time is needed.
+    blank_time_means = None
+
     def __init__(self, date_field: str, time_field: str, what: str):
         self.date_field, self.time_field, self.what = date_field, time_field, what
 
     def value(self, form, *, not_before: datetime | None = None) -> datetime | None:
+        moment = self._read(form)
+        if moment is None:
+            return None
+        if moment > now_utc() + RECEIVED_AT_TOLERANCE:
+            getattr(form, self.date_field).errors.append(f"The time {self.what} must be now or in the past")
+            return None
+        if not_before is not None and moment < not_before:
+            getattr(form, self.time_field).errors.append(
+                f"The time {self.what} cannot be before {to_london(not_before):%H:%M on %-d %B %Y}"
+            )
+            return None
+        return moment
+
+    def _read(self, form) -> datetime | None:
+        """The UTC moment typed, or None with an error beside the field that cannot be read."""
         day_field: Field = getattr(form, self.date_field)
         time_field: Field = getattr(form, self.time_field)
         if day_field.errors or day_field.data is None:
             return None
+        text = (time_field.data or "").strip()
+        if not text and self.blank_time_means is not None:
+            return self.blank_time_means(day_field.data)
         try:
-            clock_time = parse_clock_time(time_field.data or "")
+            clock_time = parse_clock_time(text)
         except ValueError:
             time_field.errors.append(f"Enter the time {self.what} as hours and minutes on a 24-hour clock, like 14:05")
             return None
         try:
-            moment = from_london(day_field.data, clock_time)
+            return from_london(day_field.data, clock_time)
         except NonexistentLocalTime as error:
             time_field.errors.append(str(error))
             return None
-        if moment > now_utc() + RECEIVED_AT_TOLERANCE:
-            day_field.errors.append(f"The time {self.what} must be now or in the past")
+
+
+class LondonDeadline(LondonMoment):
+    """A date and an optional time by which something must be done, typed in London time.
+
+    Unlike a `LondonMoment` (when something happened), a deadline must lie in the future. A
+    date without a time means the close of office that day (`rules.end_of_working_day`).
+    """
+
+    blank_time_means = staticmethod(end_of_working_day)
+
+    def value(self, form) -> datetime | None:
+        moment = self._read(form)
+        if moment is None:
             return None
-        if not_before is not None and moment < not_before:
-            time_field.errors.append(
-                f"The time {self.what} cannot be before {to_london(not_before):%H:%M on %-d %B %Y}"
+        if moment <= now_utc():
+            getattr(form, self.date_field).errors.append(
+                f"The time {self.what} must be in the future: it is now {to_london(now_utc()):%H:%M on %-d %B %Y}"
             )
             return None
         return moment
@@ -132,3 +165,11 @@ class GovRadioField(ChoiceMixin, RadioField):
 
 class GovSelectField(ChoiceMixin, SelectField):
     widget = GovSelect()
+
+
+def person_choices(people, prompt: str, *, with_team: bool = True) -> list[tuple]:
+    """A select's options: a "Choose" prompt, then each person (with their team, unless told not)."""
+    return [("", prompt)] + [
+        (person.id, f"{person.display_name} ({person.team.name})" if with_team and person.team else person.display_name)
+        for person in people
+    ]

@@ -8,6 +8,7 @@ from wtforms.validators import Length, ValidationError
 from dutydesk import rules
 from dutydesk.clock import now_utc
 from dutydesk.forms import (
+    person_choices,
     ClockTimeField,
     GovRadioField,
     GovSelectField,
@@ -20,16 +21,6 @@ from dutydesk.models import ScreeningOutcome
 
 MAX_ATTENDEES = 30
 MAX_ACTION_POINTS = 30
-
-
-def _blank_first(choices, prompt: str):
-    return [("", prompt), *choices]
-
-
-def user_choices(users, prompt: str, *, with_team: bool = True):
-    return _blank_first(
-        [(user.id, f"{user.display_name} ({user.team.name})" if with_team and user.team else user.display_name)
-         for user in users], prompt)
 
 
 class DecisionForm(FlaskForm):
@@ -158,7 +149,7 @@ class StrategyDiscussionForm(FlaskForm):
 
     def set_owner_choices(self, workers) -> None:
         for entry in self.action_points:
-            entry.form.owner_id.choices = user_choices(workers, "Choose who will do it")
+            entry.form.owner_id.choices = person_choices(workers, "Choose who will do it")
 
 
 class AllocateForm(FlaskForm):

@@ -6,13 +6,12 @@ from flask_login import current_user
 
 from dutydesk import permissions
 from dutydesk.cases import forms, operations, queries
-from dutydesk.cases.forms import user_choices
 from dutydesk.clock import now_utc
 from dutydesk.contacts.queries import get_team, get_user, list_duty_teams, list_duty_workers
 from dutydesk.display import duration_words, london
 from dutydesk.errors import DomainError
 from dutydesk.extensions import db
-from dutydesk.forms import fill_with_now
+from dutydesk.forms import fill_with_now, person_choices
 from dutydesk.models import ScreeningOutcome
 from dutydesk.pages import commit_with_record_view, contact_or_404, load_form, record_page, show_error
 from dutydesk.permissions import can, requires
@@ -54,9 +53,9 @@ def record_decision(contact_id: int, child_id: int):
     form = load_form(forms.DecisionForm)
     managers = queries.list_social_care_managers()
     holder = operations.responsible_worker(contact, child)
-    form.social_care_manager_id.choices = user_choices(managers, "Choose the manager")
+    form.social_care_manager_id.choices = person_choices(managers, "Choose the manager")
     # R48: the worker holding the child's work, or a manager (the operation checks whoever is chosen).
-    agreers = user_choices(managers, "Choose who agreed it")
+    agreers = person_choices(managers, "Choose who agreed it")
     if holder is not None and holder.is_active and holder not in managers:
         agreers.insert(1, (holder.id, f"{holder.display_name} (holds the child's work)"))
     form.onward_agreed_by_id.choices = agreers
@@ -172,7 +171,7 @@ def allocate(referral_id: int):
     referral = _case_or_404(referral_id)
     form = load_form(forms.AllocateForm)
     workers = queries.list_case_holders(referral.team_id)
-    form.worker_id.choices = user_choices(workers, "Choose a worker", with_team=False)
+    form.worker_id.choices = person_choices(workers, "Choose a worker", with_team=False)
 
     def run(at):
         to = get_user(form.worker_id.data)

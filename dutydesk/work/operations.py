@@ -82,6 +82,8 @@ def reassign_obligation(obligation: Obligation, *, to: User, by: User, now: date
         raise DomainError(f"{obligation.label} is already done: there is nothing to reassign")
     if not to.is_active:
         raise DomainError(f"{to.display_name} is no longer active: choose someone working now", "worker_id")
+    if obligation.worker is to:
+        raise DomainError(f"{to.display_name} already owns it: choose the person who is to take it over", "worker_id")
     previous = obligation.worker.display_name if obligation.worker else obligation.team.name
     obligation.worker = to
     if to.team is not None:

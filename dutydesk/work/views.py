@@ -1,14 +1,103 @@
 """Actions (add, reassign, complete) and each worker's own list of what they own (R19)."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, render_template, url_for
+from flask_login import current_user
 
 from dutydesk import permissions
+from dutydesk.clock import now_utc
+from dutydesk.contacts.queries import list_duty_workers
+from dutydesk.display import london, urgency_of
+from dutydesk.forms import person_choices
+from dutydesk.errors import DomainError
+from dutydesk.pages import contact_or_404, load_form, record_page
 from dutydesk.permissions import requires
+from dutydesk.rules import Urgency
+from dutydesk.work import forms, operations, queries
 
 bp = Blueprint("work", __name__)
+
+
+def _contact_url(contact) -> str:
+    return url_for("contacts.show_contact", contact_id=contact.id)
+
+
+def _obligation_or_404(contact, obligation_id: int):
+    return next((o for o in contact.obligations if o.id == obligation_id), None) or abort(404)
+
+
+def _chosen_worker(workers, worker_id: int | None, message: str):
+    """The active duty worker chosen in the form; someone not (or no longer) in the list is refused."""
+    worker = next((w for w in workers if w.id == worker_id), None)
+    if worker is None:
+        raise DomainError(message, "worker_id")
+    return worker
+
+
+@bp.route("/calls/<int:contact_id>/actions/new", methods=["GET", "POST"])
+@requires(permissions.RECORD_DECISIONS)
+def add_action(contact_id: int):
+    contact = contact_or_404(contact_id)
+    form = load_form(forms.AddActionForm)
+    workers = list_duty_workers()
+    form.set_choices(contact, workers)
+    if not form.is_submitted():
+        form.child.data = form.child.data or forms.WHOLE_CALL
+        form.worker_id.data = form.worker_id.data or current_user.id
+
+    def run(_):
+        owner = _chosen_worker(workers, form.worker_id.data,
+                               "Choose who will do it from the list of people working now")
+        child = next((c for c in contact.children if str(c.id) == form.child.data), None)
+        action = operations.add_action(contact, title=form.title.data, owner=owner, due_at=form.due_at,
+                                       child=child, by=current_user, now=now_utc())
+        flash(f"Action added for {owner.display_name}, due {london(action.due_at)}", "success")
+
+    return record_page(contact, form, "work/add_action.html", run, done_url=_contact_url(contact))
+
+
+@bp.route("/calls/<int:contact_id>/obligations/<int:obligation_id>/reassign", methods=["GET", "POST"])
+@requires(permissions.RECORD_DECISIONS)
+def reassign(contact_id: int, obligation_id: int):
+    contact = contact_or_404(contact_id)
+    obligation = _obligation_or_404(contact, obligation_id)
+    form = load_form(forms.ReassignForm)
+    workers = list_duty_workers()
+    form.worker_id.choices = person_choices(workers, "Choose who will own it")
+    if not form.is_submitted() and form.worker_id.data is None:
+        form.worker_id.data = obligation.worker_id
+
+    def run(_):
+        to = _chosen_worker(workers, form.worker_id.data,
+                            "Choose who will own it from the list of people working now")
+        operations.reassign_obligation(obligation, to=to, by=current_user, now=now_utc())
+        flash(f"{obligation.label} ({obligation.subject}) reassigned to {to.display_name}", "success")
+
+    return record_page(contact, form, "work/reassign.html", run, done_url=_contact_url(contact),
+                       obligation=obligation)
+
+
+@bp.route("/calls/<int:contact_id>/obligations/<int:obligation_id>/complete", methods=["GET", "POST"])
+@requires(permissions.RECORD_DECISIONS)
+def complete_action(contact_id: int, obligation_id: int):
+    contact = contact_or_404(contact_id)
+    obligation = _obligation_or_404(contact, obligation_id)
+    form = load_form(forms.CompleteActionForm)
+
+    def run(_):
+        operations.complete_action(obligation, note=form.note.data or "", by=current_user, now=now_utc())
+        flash(f"Action done: {obligation.label}", "success")
+
+    return record_page(contact, form, "work/complete_action.html", run, done_url=_contact_url(contact),
+                       obligation=obligation)
 
 
 @bp.route("/my-work")
 @requires(permissions.VIEW_MY_WORK)
 def my_work():
-    return "my work"
+    now = now_utc()
+    work = queries.list_open_work(current_user.id)
+    return render_template(
+        "work/my_work.html", work=work, now=now,
+        overdue=sum(1 for obligation in work if urgency_of(obligation, now) is Urgency.OVERDUE),
+        cases=queries.list_allocated_cases(current_user.id),
+    )

@@ -1,0 +1,60 @@
+"""The reads behind "my work": open work only, soonest due first, in a fixed number of queries."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event
+
+from dutydesk.extensions import db
+from dutydesk.models import Role
+from dutydesk.work import operations as work
+from dutydesk.work import queries
+from tests.factories import at, create_contact, create_team, create_user
+
+NOW = at("2026-11-23 10:00")
+
+
+@pytest.fixture
+def worker():
+    return create_user("worker", (Role.DUTY_WORKER,), create_team("Duty North"), display_name="Wes Adebayo")
+
+
+def add(contact, owner, title, due_in, now=NOW):
+    return work.add_action(contact, title=title, owner=owner, due_at=now + due_in, by=owner, now=now)
+
+
+def test_open_work_is_the_workers_own_unmet_work_soonest_due_first(worker):
+    other = create_user("other", (Role.DUTY_WORKER,), worker.team)
+    contact = create_contact(NOW - timedelta(minutes=5), team=worker.team)
+    later = add(contact, worker, "Later", timedelta(days=2))
+    sooner = add(contact, worker, "Sooner", timedelta(hours=2))
+    done = add(contact, worker, "Done", timedelta(hours=1))
+    work.complete_action(done, by=worker, now=NOW)
+    add(contact, other, "Theirs", timedelta(hours=1))
+    assert queries.list_open_work(worker.id) == [sooner, later]
+
+
+def test_open_work_is_read_through_the_partial_index_of_open_work(worker):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the plan is checked on SQLite; PostgreSQL plans by table statistics")
+    statement, parameters = _sql_of(lambda: queries.list_open_work(worker.id))
+    with db.engine.connect() as connection:
+        plan = " ".join(row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters))
+    assert "USING INDEX ix_obligations_open_worker_id" in plan, plan
+
+
+def _sql_of(read) -> tuple[str, tuple]:
+    """The one SQL statement (and its parameters) that a read sends to the database."""
+    sent = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        sent.append((statement, parameters))
+
+    db.session.flush()
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        read()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    assert len(sent) == 1, sent
+    return sent[0]
