@@ -28,6 +28,30 @@ def load_form(form_class, **kwargs):
     return form_class(formdata=restored, **kwargs) if restored is not None else form_class(**kwargs)
 
 
+def chosen_person(people, person_id: int | None, message: str, field: str):
+    """The person chosen in a select, from those the page offered; anyone else is refused beside it."""
+    person = next((p for p in people if p.id == person_id), None)
+    if person is None:
+        raise DomainError(message, field)
+    return person
+
+
+def change_rows(*rows) -> bool:
+    """Act on an "Add another" or "Remove the last" button of a form's repeatable rows.
+
+    Each row is (field_list, add_button, remove_button, most_rows). Returns whether one was
+    pressed, in which case the form is shown again with a row more or less and nothing saved.
+    """
+    for entries, add, remove, most in rows:
+        if add.data or remove.data:
+            if add.data and len(entries) < most:
+                entries.append_entry()
+            elif remove.data and len(entries) > 1:
+                entries.pop_entry()
+            return True
+    return False
+
+
 def contact_or_404(contact_id: int):
     contact = queries.get_contact(contact_id)
     if contact is None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 
 from dutydesk.clock import now_utc
+from dutydesk.display import timescale_words
 from dutydesk.extensions import db, login_manager
 from dutydesk.models import FormDraft, User
 
@@ -72,11 +73,12 @@ def require_sign_in():
     if request.method == "POST" and idle_user_id is not None:
         draft = keep_draft(idle_user_id, request.path, request.form, now_utc())
         session["draft_id"] = draft.id
-        flash("You were signed out after 30 minutes without activity. Sign in again: what you "
+        flash(f"You were signed out after {_idle_timeout_words()} without activity. Sign in again: what you "
               "typed has been kept and will be there to save.", "info")
         return redirect(url_for("auth.login"))
     if idle_user_id is not None:
-        flash("You were signed out after 30 minutes without activity. Sign in again to carry on.", "info")
+        flash(f"You were signed out after {_idle_timeout_words()} without activity. Sign in again to carry on.",
+              "info")
     if request.headers.get("HX-Request"):
         # A refresh by htmx would otherwise swap the sign-in page into the board: send the
         # whole page there instead.
@@ -84,6 +86,10 @@ def require_sign_in():
         back_to = f"{page.path}?{page.query}" if page.query else page.path
         return "", 204, {"HX-Redirect": url_for("auth.login", next=back_to or None)}
     return login_manager.unauthorized()
+
+
+def _idle_timeout_words() -> str:
+    return timescale_words(current_app.config["IDLE_TIMEOUT"])
 
 
 def keep_draft(user_id: int, path: str, form: MultiDict, now: datetime) -> FormDraft:

@@ -19,6 +19,9 @@ from dutydesk.models import Contact, ContactChild, Obligation, ObligationKind, T
 #: A worker filter meaning "held by the team, no named owner".
 UNASSIGNED = "unassigned"
 
+#: The board counts the children referred over this many London days, today included.
+RECENT_DAYS = 7
+
 #: The board's sortable columns, and the default: soonest due first.
 SORTS = ("due", "state", "child")
 
@@ -95,7 +98,7 @@ class Board:
     rows: list[BoardRow]
     loads: list[WorkerLoad]
     children_today: int
-    children_last_7_days: int
+    children_recent: int
     children_open: int
     total_items: int
 
@@ -124,7 +127,7 @@ def load_board(team: Team, filters: BoardFilters, now: datetime) -> Board:
         team=team, now=now, filters=filters,
         rows=_sorted(_rows([item for item in items if filters.matches(item.obligation)]), filters),
         loads=_loads(team_items),
-        children_today=today, children_last_7_days=last_7_days,
+        children_today=today, children_recent=last_7_days,
         children_open=len({child_key for item in team_items for child_key in _children_of(item.obligation)}),
         total_items=len(team_items),
     )
@@ -150,10 +153,10 @@ def _open_work(team_id: int) -> list[Obligation]:
 
 
 def _children_referred(team_id: int, now: datetime) -> tuple[int, int]:
-    """Children in calls handed to the team today and in the last 7 days (London days)."""
+    """Children in calls handed to the team today and in the last RECENT_DAYS London days."""
     today = to_london(now).date()
     today_starts = from_london(today, time.min)
-    week_starts = from_london(today - timedelta(days=6), time.min)
+    week_starts = from_london(today - timedelta(days=RECENT_DAYS - 1), time.min)
     received_today = case((Contact.received_at >= today_starts, 1), else_=0)
     row = db.session.execute(
         select(func.coalesce(func.sum(received_today), 0), func.count(ContactChild.id))

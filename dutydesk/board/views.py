@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user
 
 from dutydesk import permissions
-from dutydesk.board.queries import SORTS, UNASSIGNED, BoardFilters, load_board
+from dutydesk.board.queries import RECENT_DAYS, SORTS, UNASSIGNED, BoardFilters, load_board
 from dutydesk.clock import now_utc
 from dutydesk.contacts import queries as contacts
 from dutydesk.models import ObligationKind
@@ -41,6 +41,7 @@ def _render(template: str):
         template, board=board, teams=teams, workers=workers, kinds=list(ObligationKind), UNASSIGNED=UNASSIGNED,
         args=args, sort_url=lambda column: _sort_url(filters, args, column),
         live_url=url_for("board.live", **args), refresh_seconds=current_app.config["BOARD_REFRESH_SECONDS"],
+        recent_days=RECENT_DAYS,
     )
 
 

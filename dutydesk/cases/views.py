@@ -13,7 +13,15 @@ from dutydesk.errors import DomainError
 from dutydesk.extensions import db
 from dutydesk.forms import fill_with_now, person_choices
 from dutydesk.models import ScreeningOutcome
-from dutydesk.pages import commit_with_record_view, contact_or_404, load_form, record_page, show_error
+from dutydesk.pages import (
+    change_rows,
+    chosen_person,
+    commit_with_record_view,
+    contact_or_404,
+    load_form,
+    record_page,
+    show_error,
+)
 from dutydesk.permissions import can, requires
 
 bp = Blueprint("cases", __name__)
@@ -89,17 +97,10 @@ def record_strategy_discussion(contact_id: int, child_id: int):
     child = _child_or_404(contact, child_id)
     form = load_form(forms.StrategyDiscussionForm)
     workers = list_duty_workers()
-    rows = (form.add_attendee, form.remove_attendee, form.add_action_point, form.remove_action_point)
-    if form.is_submitted() and any(button.data for button in rows):
-        if form.add_attendee.data and len(form.attendees) < forms.MAX_ATTENDEES:
-            form.attendees.append_entry()
-        elif form.remove_attendee.data and len(form.attendees) > 1:
-            form.attendees.pop_entry()
-        elif form.add_action_point.data and len(form.action_points) < forms.MAX_ACTION_POINTS:
-            form.action_points.append_entry()
-        elif form.remove_action_point.data and len(form.action_points) > 1:
-            form.action_points.pop_entry()
-    elif form.is_submitted():
+    rows_changed = form.is_submitted() and change_rows(
+        (form.attendees, form.add_attendee, form.remove_attendee, forms.MAX_ATTENDEES),
+        (form.action_points, form.add_action_point, form.remove_action_point, forms.MAX_ACTION_POINTS))
+    if form.is_submitted() and not rows_changed:
         form.set_owner_choices(workers)
         if form.validate():
             try:
@@ -110,7 +111,7 @@ def record_strategy_discussion(contact_id: int, child_id: int):
                 commit_with_record_view(contact.id)
                 flash(f"Strategy discussion about {child.display_name} recorded", "success")
                 return redirect(url_for("cases.show_strategy_discussion", discussion_id=discussion_id))
-    elif form.held_date.data is None:
+    elif not form.is_submitted() and form.held_date.data is None:
         fill_with_now(form, form.held)
         fill_with_now(form, form.circulated)
     form.set_owner_choices(workers)
@@ -120,14 +121,12 @@ def record_strategy_discussion(contact_id: int, child_id: int):
 
 
 def _record_strategy_discussion(form, contact, child, workers) -> int:
-    owners = {worker.id: worker for worker in workers}
     points = []
     for entry in form.action_points:
         if entry.form.is_blank:
             continue
-        owner = owners.get(entry.form.owner_id.data)
-        if owner is None:
-            raise DomainError("Choose who will do each action point from the list", "action_points")
+        owner = chosen_person(workers, entry.form.owner_id.data,
+                              "Choose who will do each action point from the list", "action_points")
         points.append(operations.ActionPoint(title=entry.form.title.data, owner=owner, due_at=entry.form.due_at))
     discussion = operations.record_strategy_discussion(
         contact, child, held_at=form.held_at,
@@ -174,6 +173,7 @@ def allocate(referral_id: int):
     form.worker_id.choices = person_choices(workers, "Choose a worker", with_team=False)
 
     def run(at):
+        # Anyone may be posted: allocate_case is where the rule on who may hold the case lives.
         to = get_user(form.worker_id.data)
         if to is None:
             raise DomainError("Choose the worker to allocate the case to", "worker_id")

@@ -20,7 +20,15 @@ from dutydesk.models.codes import (
     NoReferrerDetailsReason,
     ReferralSource,
 )
-from dutydesk.pages import commit_with_record_view, contact_or_404, load_form, record_page, show_error
+from dutydesk.pages import (
+    change_rows,
+    chosen_person,
+    commit_with_record_view,
+    contact_or_404,
+    load_form,
+    record_page,
+    show_error,
+)
 from dutydesk.permissions import requires
 
 bp = Blueprint("contacts", __name__)
@@ -34,12 +42,9 @@ def _contact_url(contact) -> str:
 @requires(permissions.LOG_CALL)
 def log_call():
     form = load_form(LogCallForm)
-    if form.is_submitted() and (form.add_child.data or form.remove_child.data):
-        if form.add_child.data and len(form.children) < forms.MAX_CHILDREN:
-            form.children.append_entry()
-        elif form.remove_child.data and len(form.children) > 1:
-            form.children.pop_entry()
-    elif form.validate_on_submit():
+    rows_changed = form.is_submitted() and change_rows(
+        (form.children, form.add_child, form.remove_child, forms.MAX_CHILDREN))
+    if not rows_changed and form.validate_on_submit():
         try:
             contact = operations.log_call(_call_details(form), by=current_user, now=now_utc())
         except DomainError as error:
@@ -120,9 +125,8 @@ def record_verbal_handoff(contact_id: int):
     form.to_worker_id.choices = [("", "Choose a duty worker")] + [(w.id, w.display_name) for w in workers]
 
     def run(at):
-        to = next((w for w in workers if w.id == form.to_worker_id.data), None)
-        if to is None:
-            raise DomainError("Choose the duty worker you passed the details to", "to_worker_id")
+        to = chosen_person(workers, form.to_worker_id.data, "Choose the duty worker you passed the details to",
+                           "to_worker_id")
         operations.record_verbal_handoff(contact, to=to, at=at, by=current_user, now=now_utc())
         flash(f"Verbal hand-off to {to.display_name} recorded", "success")
 
@@ -191,9 +195,7 @@ def record_child_seen(contact_id: int, child_id: int):
         form.seen_by_id.data = current_user.id
 
     def run(at):
-        seen_by = next((w for w in workers if w.id == form.seen_by_id.data), None)
-        if seen_by is None:
-            raise DomainError("Choose who saw and spoke to the child", "seen_by_id")
+        seen_by = chosen_person(workers, form.seen_by_id.data, "Choose who saw and spoke to the child", "seen_by_id")
         operations.record_child_seen(contact, child, seen_at=at, seen_by=seen_by,
                                      reason=form.reason.data or "", by=current_user, now=now_utc())
         flash(f"{child.display_name} recorded as seen and spoken to", "success")

@@ -5,6 +5,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovT
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import Length
 
+from dutydesk import rules
 from dutydesk.forms import (
     person_choices,
     ClockTimeField,
@@ -35,8 +36,8 @@ class AddActionForm(FlaskForm):
     due_date = LondonDateField("Date due", what="date the action is due",
                                description="For example, 27 11 2026",
                                validators=[require("Enter the date the action is due")])
-    due_time = ClockTimeField("Time due (optional)", description="24-hour clock, like 14:05. "
-                                                                 "Leave blank for the end of the working day (17:00).",
+    due_time = ClockTimeField("Time due (optional)", description="24-hour clock, like 14:05. Leave blank for the "
+                                                                 f"end of the working day ({rules.OFFICE_CLOSES:%H:%M}).",
                               validators=[Length(max=10)])
     save = SubmitField("Add action", widget=GovSubmitInput())
 

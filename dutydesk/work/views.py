@@ -8,8 +8,7 @@ from dutydesk.clock import now_utc
 from dutydesk.contacts.queries import list_duty_workers
 from dutydesk.display import london, urgency_of
 from dutydesk.forms import person_choices
-from dutydesk.errors import DomainError
-from dutydesk.pages import contact_or_404, load_form, record_page
+from dutydesk.pages import chosen_person, contact_or_404, load_form, record_page
 from dutydesk.permissions import requires
 from dutydesk.rules import Urgency
 from dutydesk.work import forms, operations, queries
@@ -25,14 +24,6 @@ def _obligation_or_404(contact, obligation_id: int):
     return next((o for o in contact.obligations if o.id == obligation_id), None) or abort(404)
 
 
-def _chosen_worker(workers, worker_id: int | None, message: str):
-    """The active duty worker chosen in the form; someone not (or no longer) in the list is refused."""
-    worker = next((w for w in workers if w.id == worker_id), None)
-    if worker is None:
-        raise DomainError(message, "worker_id")
-    return worker
-
-
 @bp.route("/calls/<int:contact_id>/actions/new", methods=["GET", "POST"])
 @requires(permissions.RECORD_DECISIONS)
 def add_action(contact_id: int):
@@ -45,8 +36,8 @@ def add_action(contact_id: int):
         form.worker_id.data = form.worker_id.data or current_user.id
 
     def run(_):
-        owner = _chosen_worker(workers, form.worker_id.data,
-                               "Choose who will do it from the list of people working now")
+        owner = chosen_person(workers, form.worker_id.data,
+                              "Choose who will do it from the list of people working now", "worker_id")
         child = next((c for c in contact.children if str(c.id) == form.child.data), None)
         action = operations.add_action(contact, title=form.title.data, owner=owner, due_at=form.due_at,
                                        child=child, by=current_user, now=now_utc())
@@ -67,8 +58,8 @@ def reassign(contact_id: int, obligation_id: int):
         form.worker_id.data = obligation.worker_id
 
     def run(_):
-        to = _chosen_worker(workers, form.worker_id.data,
-                            "Choose who will own it from the list of people working now")
+        to = chosen_person(workers, form.worker_id.data,
+                           "Choose who will own it from the list of people working now", "worker_id")
         operations.reassign_obligation(obligation, to=to, by=current_user, now=now_utc())
         flash(f"{obligation.label} ({obligation.subject}) reassigned to {to.display_name}", "success")
 
