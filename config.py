@@ -41,6 +41,22 @@ class Config:
     #: How often the live board fetches its open work again (R19: every 15 seconds or less).
     BOARD_REFRESH_SECONDS = min(int(os.environ.get("BOARD_REFRESH_SECONDS", "15")), 15)
 
+    #: How often the scheduler sweeps for escalations that have fallen due.
+    SWEEP_INTERVAL_SECONDS = int(os.environ.get("SWEEP_INTERVAL_SECONDS", "60"))
+
+    #: Escalation e-mail over SMTP; with no MAIL_SERVER escalations are shown in dutydesk only.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_STARTTLS = os.environ.get("MAIL_USE_STARTTLS", "0") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "dutydesk@localhost")
+    MAIL_TIMEOUT_SECONDS = int(os.environ.get("MAIL_TIMEOUT_SECONDS", "10"))
+    #: A failed e-mail is tried again (1, 2, 4… minutes later) up to this many attempts in all.
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "5"))
+    #: The address staff reach dutydesk at, for links in e-mails.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+
     #: werkzeug's password hashing method (scrypt by default; tests use a cheap one).
     PASSWORD_HASH_METHOD = "scrypt"
 
@@ -52,3 +68,4 @@ class TestConfig(Config):
         os.environ.get("TEST_DATABASE_URL", "sqlite:///" + str(ROOT / "instance" / "test.sqlite3"))
     )
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    MAIL_SERVER = ""

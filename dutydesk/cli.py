@@ -1,4 +1,4 @@
-"""Flask commands: `flask --app dutydesk seed-demo`, `create-user`, `scheduler`."""
+"""Flask commands: `flask --app dutydesk seed-demo`, `create-user`, `scheduler`, `sweep`."""
 
 import click
 from flask import current_app
@@ -6,6 +6,8 @@ from sqlalchemy import select
 
 from dutydesk import demo
 from dutydesk.auth.operations import create_user
+from dutydesk.clock import now_utc
+from dutydesk.escalations.sweep import sweep as run_sweep
 from dutydesk.extensions import db
 from dutydesk.models import Role, Team, User
 from dutydesk.scheduler import JOBS, build_scheduler
@@ -15,6 +17,7 @@ def init_app(app) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user_command)
     app.cli.add_command(scheduler)
+    app.cli.add_command(sweep)
 
 
 @click.command("seed-demo")
@@ -55,3 +58,9 @@ def scheduler():
     app = current_app._get_current_object()
     click.echo(f"dutydesk scheduler started with {len(JOBS)} job(s)")
     build_scheduler(app).start()
+
+
+@click.command("sweep")
+def sweep():
+    """Issue every escalation that has fallen due and send waiting e-mails, once, then stop."""
+    click.echo(run_sweep(now_utc()))

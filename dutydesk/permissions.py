@@ -47,6 +47,14 @@ VIEW_CASES = DUTY_TEAM_WORK | {Role.SENIOR_MANAGER}
 MANAGE_CASES = SOCIAL_CARE_MANAGER
 #: A worker's own list of everything they own.
 VIEW_MY_WORK = DUTY_TEAM_WORK
+#: See the escalations sent to you (and, for managers, your team's) and acknowledge them.
+VIEW_ESCALATIONS = FRONT_DOOR | {Role.SENIOR_MANAGER}
+#: Acknowledge an escalation in any team (a team's duty managers acknowledge their own).
+ACKNOWLEDGE_ANY_ESCALATION = frozenset({Role.SENIOR_MANAGER})
+#: R50: record a worker's absence and who covers for them.
+MANAGE_ABSENCES = SOCIAL_CARE_MANAGER
+#: R50: record post, an e-mail or a telephone message received for a worker.
+RECORD_INBOX_ITEM = FRONT_DOOR | {Role.SENIOR_MANAGER}
 
 
 def can(permission: frozenset[Role]) -> bool:

@@ -6,8 +6,9 @@ sixty real minutes even across the night the clocks change; working days are cou
 London calendar, skipping weekends and England and Wales bank holidays.
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from functools import lru_cache
 
 import holidays
@@ -41,6 +42,10 @@ TRANSFER_ACCEPTANCE_WORKING_DAYS = 1
 DUE_SOON_SHARE_OF_WINDOW = 0.25
 DUE_SOON_WITHIN = timedelta(hours=1)
 
+#: R50: post, e-mails and telephone messages for a worker are actioned within this many
+#: working hours (office hours on working days) of arriving.
+INBOX_ITEM_WORKING_HOURS = 4
+
 #: The duty teams' office hours on a working day (London time); outside them the out-of-hours
 #: team takes the front door's calls.
 OFFICE_OPENS = time(9, 0)
@@ -53,6 +58,67 @@ SIGN_IN_FAILURE_WINDOW = timedelta(minutes=15)
 
 #: Calls may be written up late, but a receipt time this far ahead of the clock is a typo.
 RECEIVED_AT_TOLERANCE = timedelta(minutes=1)
+
+
+class EscalationLevel(IntEnum):
+    """The steps of an escalation ladder, in the order they are taken."""
+
+    WARNING = 0
+    MANAGER = 1
+    SENIOR = 2
+
+    @property
+    def label(self) -> str:
+        return {0: "Warning", 1: "Overdue: duty manager", 2: "Overdue: senior manager"}[self.value]
+
+    @property
+    def recipient_label(self) -> str:
+        return {0: "the owner", 1: "the duty manager", 2: "the senior manager"}[self.value]
+
+
+@dataclass(frozen=True)
+class Ladder:
+    """How one kind of work escalates: a warning to its owner `warn_before` the deadline, the
+    owner's duty manager at the deadline, and the senior manager `senior_after` it."""
+
+    warn_before: timedelta
+    senior_after: timedelta
+
+    def step_at(self, level: EscalationLevel, due_at: datetime) -> datetime:
+        """When the step falls due for work due at due_at."""
+        due_at = as_utc(due_at)
+        return {
+            EscalationLevel.WARNING: due_at - self.warn_before,
+            EscalationLevel.MANAGER: due_at,
+            EscalationLevel.SENIOR: due_at + self.senior_after,
+        }[level]
+
+    def first_step(self, created_at: datetime, due_at: datetime) -> EscalationLevel:
+        """Work opened already overdue (a call written up late) skips the warning."""
+        return EscalationLevel.MANAGER if as_utc(created_at) >= as_utc(due_at) else EscalationLevel.WARNING
+
+    def step_after(self, level: EscalationLevel) -> EscalationLevel | None:
+        """The next step of the ladder, or None once the senior manager has been told."""
+        return None if level is EscalationLevel.SENIOR else EscalationLevel(level + 1)
+
+
+#: The escalation ladder of each kind of obligation (by its stored value), and of an inbox
+#: item. The clocks of the front door (R39, R98) warn a quarter of an hour ahead and reach
+#: the senior manager half an hour after the deadline; longer clocks warn and climb in
+#: proportion. Every kind must be here: tests check it.
+LADDERS: dict[str, Ladder] = {
+    "verbal_handoff": Ladder(warn_before=timedelta(minutes=15), senior_after=timedelta(minutes=30)),
+    "written_handoff": Ladder(warn_before=timedelta(minutes=15), senior_after=timedelta(minutes=30)),
+    "police_informed": Ladder(warn_before=timedelta(minutes=15), senior_after=timedelta(minutes=30)),
+    "referrer_confirmation": Ladder(warn_before=timedelta(hours=4), senior_after=timedelta(hours=24)),
+    "child_seen": Ladder(warn_before=timedelta(hours=2), senior_after=timedelta(hours=2)),
+    "screening_decision": Ladder(warn_before=timedelta(hours=2), senior_after=timedelta(hours=4)),
+    "transfer_acceptance": Ladder(warn_before=timedelta(hours=2), senior_after=timedelta(hours=4)),
+    "assessment": Ladder(warn_before=timedelta(days=3), senior_after=timedelta(days=2)),
+    "action": Ladder(warn_before=timedelta(hours=1), senior_after=timedelta(days=1)),
+    "strategy_review": Ladder(warn_before=timedelta(days=1), senior_after=timedelta(days=1)),
+    "inbox_item": Ladder(warn_before=timedelta(hours=1), senior_after=timedelta(hours=4)),
+}
 
 
 class ObligationState(StrEnum):
@@ -110,6 +176,11 @@ def transfer_acceptance_due_at(requested_at: datetime) -> datetime:
     return add_working_days(requested_at, TRANSFER_ACCEPTANCE_WORKING_DAYS)
 
 
+def inbox_item_due_at(received_at: datetime) -> datetime:
+    """R50: when post, an e-mail or a telephone message received for a worker must be actioned."""
+    return add_working_hours(received_at, INBOX_ITEM_WORKING_HOURS)
+
+
 def end_of_working_day(day: date) -> datetime:
     """A date given for something (a review, an action point) means by close of office that day."""
     return as_utc(datetime.combine(day, OFFICE_CLOSES, tzinfo=LONDON))
@@ -141,6 +212,24 @@ def add_working_days(start: datetime, days: int) -> datetime:
             remaining -= 1
     due_local = datetime.combine(day, local.timetz().replace(tzinfo=None), tzinfo=LONDON)
     return as_utc(due_local)
+
+
+def add_working_hours(start: datetime, hours: float) -> datetime:
+    """Return the moment `hours` of office time (09:00 to 17:00 London on working days) after
+    start. Something arriving at 16:00 on a Friday with 4 working hours is due at 12:00 on
+    Monday; something arriving at night starts its clock when the office opens."""
+    remaining = timedelta(hours=hours)
+    local = to_london(start)
+    day, clock_time = local.date(), local.time().replace(tzinfo=None)
+    while True:
+        if is_working_day(day) and clock_time < OFFICE_CLOSES:
+            opens = max(clock_time, OFFICE_OPENS)
+            available = datetime.combine(day, OFFICE_CLOSES) - datetime.combine(day, opens)
+            if remaining <= available:
+                return as_utc(datetime.combine(day, opens, tzinfo=LONDON) + remaining)
+            remaining -= available
+        day += timedelta(days=1)
+        clock_time = time(0, 0)
 
 
 def is_office_hours(moment: datetime) -> bool:

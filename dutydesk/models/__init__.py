@@ -1,5 +1,6 @@
 """The models, one module per area. Importing this package registers every table."""
 
+from dutydesk.models.absences import Absence, InboxChannel, InboxItem
 from dutydesk.models.audit import ContactEvent, FormDraft, RecordView, SignInAttempt
 from dutydesk.models.cases import (
     Referral,
@@ -11,10 +12,16 @@ from dutydesk.models.cases import (
     Transfer,
 )
 from dutydesk.models.contacts import Contact, ContactChild
+from dutydesk.models.escalations import EmailStatus, Escalation
 from dutydesk.models.people import Role, RoleGrant, Team, TeamKind, User
 from dutydesk.models.work import Obligation, ObligationKind
 
 __all__ = [
+    "Absence",
+    "EmailStatus",
+    "Escalation",
+    "InboxChannel",
+    "InboxItem",
     "Contact",
     "ContactChild",
     "ContactEvent",

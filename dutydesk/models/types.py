@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Enum
+from sqlalchemy import DateTime, Enum, Integer
 from sqlalchemy.types import TypeDecorator
 
 from dutydesk.clock import as_utc
@@ -40,4 +40,23 @@ def render_migration_item(type_, obj, autogen_context):
     """Alembic: write UTCDateTime into migrations as the plain type it stores, so they stand alone."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, IntEnumType):
+        return "sa.Integer()"
     return False
+
+
+class IntEnumType(TypeDecorator):
+    """A Python IntEnum stored as its number."""
+
+    impl = Integer
+    cache_ok = True
+
+    def __init__(self, enum_class, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enum_class = enum_class
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else int(value)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else self.enum_class(value)

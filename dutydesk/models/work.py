@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from dutydesk.extensions import db
 from dutydesk.models.codes import LabelledEnum
 from dutydesk.models.contacts import Contact, ContactChild
+from dutydesk.models.escalations import Escalating, escalation_index
 from dutydesk.models.people import Team, User
 from dutydesk.models.types import StrEnumType, UTCDateTime
 
@@ -25,7 +26,7 @@ class ObligationKind(LabelledEnum):
     STRATEGY_REVIEW = ("strategy_review", "Strategy discussion reviewed")
 
 
-class Obligation(db.Model):
+class Obligation(Escalating, db.Model):
     """Something that must be done about a contact or child by a deadline, and who owns it."""
 
     __tablename__ = "obligations"
@@ -52,6 +53,7 @@ class Obligation(db.Model):
             sqlite_where=db.text("met_at IS NULL"),
             postgresql_where=db.text("met_at IS NULL"),
         ),
+        escalation_index("obligations", "met_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

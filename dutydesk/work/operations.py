@@ -2,8 +2,10 @@
 
 from datetime import datetime
 
+from dutydesk.absences.operations import route_new_work
 from dutydesk.clock import to_london
 from dutydesk.errors import DomainError
+from dutydesk.escalations.operations import start_ladder
 from dutydesk.extensions import db
 from dutydesk.models import Contact, ContactChild, ContactEvent, Obligation, ObligationKind, Team, User
 
@@ -18,11 +20,22 @@ def open_obligation(
     child: ContactChild | None = None,
     worker: User | None = None,
 ) -> Obligation:
-    """Start a clock: something must be done about the contact (or one child) by due_at."""
+    """Start a clock: something must be done about the contact (or one child) by due_at.
+
+    Work for a worker who is away goes to whoever stands in for them (R50), and the
+    obligation's escalation ladder starts.
+    """
+    details = {}
+    if worker is not None:
+        owner = route_new_work(worker, now)
+        if owner is not worker:
+            details["meant_for"] = worker.display_name
+            worker = owner
     obligation = Obligation(
         kind=kind, contact=contact, child=child, team=team, worker=worker,
-        created_at=now, due_at=due_at, reason="", details={},
+        created_at=now, due_at=due_at, reason="", details=details,
     )
+    start_ladder(obligation, kind.value, created_at=now, due_at=due_at)
     db.session.add(obligation)
     return obligation
 

@@ -1,0 +1,1 @@
+"""Escalation ladders: the sweep that takes their steps exactly once, e-mail, acknowledgement."""
