@@ -15,6 +15,7 @@ from dutydesk.cases.views import bp as cases_bp
 from dutydesk.contacts.views import bp as contacts_bp
 from dutydesk.core import errors, security
 from dutydesk.core.views import bp as core_bp
+from dutydesk.escalations import views as escalations_views
 from dutydesk.extensions import csrf, db, login_manager, migrate
 from dutydesk.models import guards
 from dutydesk.models.types import render_migration_item
@@ -63,5 +64,7 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
     app.register_blueprint(board_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(work_bp)
+    app.register_blueprint(escalations_views.bp)
+    escalations_views.init_app(app)
     cli.init_app(app)
     return app

@@ -3,13 +3,14 @@
 from datetime import timedelta
 
 from dutydesk import rules
+from dutydesk.absences import operations as absences
 from dutydesk.auth.operations import create_user
 from dutydesk.cases import operations as cases
 from dutydesk.clock import now_utc
 from dutydesk.contacts import operations as calls
 from dutydesk.extensions import db
 from dutydesk.work import operations as work
-from dutydesk.models import Role, ScreeningOutcome, Team, TeamKind
+from dutydesk.models import InboxChannel, Role, ScreeningOutcome, Team, TeamKind
 from dutydesk.models.codes import (
     Channel,
     ConcernCategory,
@@ -32,7 +33,7 @@ def seed() -> str:
 
     def person(username, name, roles, team):
         return create_user(username=username, display_name=name, password=DEMO_PASSWORD,
-                           roles=roles, team=team)
+                           roles=roles, team=team, email=f"{username}@dutydesk.example")
 
     handler = person("handler", "Hannah Cole", [Role.CALL_HANDLER], contact_centre)
     worker = person("worker", "Wes Adebayo", [Role.DUTY_WORKER], north)
@@ -150,6 +151,17 @@ def seed() -> str:
                                     now=ago(minutes=100))
     cases.request_transfer(cases.get_referral(late.children[0]), to_team=north,
                            reason="Family moved to a flat in Tottenham", by=south_manager, now=ago(minutes=90))
+    # R50: a letter has waited on Priya's desk for six days; she is off sick from this morning and
+    # Wes covers, so the phone message left for her since goes to him.
+    absences.record_inbox_item(priya, channel=InboxChannel.POST, sender="Tottenham Hale Primary School",
+                               summary="Attendance record for Kai Brown, as asked for at the strategy meeting",
+                               received_at=ago(days=6), by=handler, now=ago(days=6))
+    absences.record_absence(priya, starts_at=ago(hours=2), ends_at=now + timedelta(days=2), cover=worker,
+                            reason="Sick leave", by=manager, now=ago(hours=2))
+    absences.record_inbox_item(priya, channel=InboxChannel.PHONE, sender="Kai Brown's mother",
+                               summary="Asks to move tomorrow's home visit to the afternoon; call back on 07700 900456",
+                               received_at=ago(minutes=40), by=handler, now=ago(minutes=35))
     return ("Demo data added: 4 teams, 10 users (password 'dutydesk-demo'), 6 calls "
             "(open, overdue, put through, accepted, all met, met late), 3 cases "
-            "(allocated after a strategy discussion, unallocated with a contingency, being transferred).")
+            "(allocated after a strategy discussion, unallocated with a contingency, being transferred), "
+            "1 absence with cover and 2 items of post and messages. The scheduler issues the escalations due.")

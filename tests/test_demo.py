@@ -3,8 +3,10 @@
 from freezegun import freeze_time
 
 from dutydesk import demo
+from dutydesk.clock import now_utc
+from dutydesk.escalations.sweep import sweep
 from dutydesk.extensions import db
-from dutydesk.models import Referral, StrategyDiscussion, Transfer
+from dutydesk.models import Absence, Escalation, InboxItem, Referral, StrategyDiscussion, Transfer
 from tests.factories import sign_in
 
 
@@ -22,3 +24,22 @@ def test_the_demo_data_loads_and_the_north_board_shows_cases_in_every_state(clie
     assert "Accept the transfer of Noah Price from Duty and assessment South" in html
     assert "Request the hospital&#39;s skeletal survey results" in html
     assert "Overdue" in html
+
+
+@freeze_time("2026-11-23 11:00:00")
+def test_the_demo_has_an_absence_with_cover_and_the_first_sweep_escalates_the_overdue_work(client):
+    demo.seed()
+    db.session.commit()
+    absence = db.session.scalar(db.select(Absence))
+    assert (absence.worker.username, absence.cover.username) == ("priya", "worker")
+    holders = sorted((item.channel.value, item.holder.username) for item in db.session.scalars(db.select(InboxItem)))
+    assert holders == [("phone", "worker"), ("post", "priya")]
+    report = sweep(now_utc())
+    assert report.total > 0
+    overdue_letter = db.session.scalar(db.select(Escalation).where(Escalation.inbox_item_id.is_not(None),
+                                                                   Escalation.level == 1))
+    assert overdue_letter.recipient.username == "manager"
+    sign_in(client, "manager", demo.DEMO_PASSWORD)
+    html = client.get("/board").get_data(as_text=True)
+    assert "not yet acknowledged" in html and "Away" in html
+    assert 'id="escalations-waiting"' in html

@@ -14,13 +14,17 @@ from sqlalchemy.orm import joinedload, selectinload
 from dutydesk import rules
 from dutydesk.clock import as_utc, from_london, to_london
 from dutydesk.extensions import db
-from dutydesk.models import Contact, ContactChild, Obligation, ObligationKind, Team, Transfer, User
+from dutydesk.escalations import queries as escalations
+from dutydesk.models import Absence, Contact, ContactChild, Escalation, Obligation, ObligationKind, Team, Transfer, User
 
 #: A worker filter meaning "held by the team, no named owner".
 UNASSIGNED = "unassigned"
 
 #: The board counts the children referred over this many London days, today included.
 RECENT_DAYS = 7
+
+#: The board lists this many of the team's escalations waiting to be acknowledged (and counts all).
+ESCALATIONS_SHOWN = 10
 
 #: The board's sortable columns, and the default: soonest due first.
 SORTS = ("due", "state", "child")
@@ -101,6 +105,11 @@ class Board:
     children_recent: int
     children_open: int
     total_items: int
+    #: The team's escalations past a deadline that no one has acknowledged yet, most senior first.
+    escalations: list[Escalation] = field(default_factory=list)
+    escalations_waiting: int = 0
+    #: Team members away now (R50), by worker id.
+    away: dict[int, Absence] = field(default_factory=dict)
 
     @property
     def shown_items(self) -> int:
@@ -130,7 +139,20 @@ def load_board(team: Team, filters: BoardFilters, now: datetime) -> Board:
         children_today=today, children_recent=last_7_days,
         children_open=len({child_key for item in team_items for child_key in _children_of(item.obligation)}),
         total_items=len(team_items),
+        escalations=escalations.list_team_waiting(team.id, least=rules.EscalationLevel.MANAGER,
+                                                  limit=ESCALATIONS_SHOWN),
+        escalations_waiting=escalations.count_team_waiting(team.id, least=rules.EscalationLevel.MANAGER),
+        away=_away(team.id, now),
     )
+
+
+def _away(team_id: int, now: datetime) -> dict[int, Absence]:
+    """The team's members away at this moment, with their cover."""
+    absences = db.session.scalars(
+        select(Absence).join(User, Absence.worker_id == User.id)
+        .where(User.team_id == team_id, Absence.starts_at <= now, Absence.ends_at > now)
+        .options(joinedload(Absence.cover)))
+    return {absence.worker_id: absence for absence in absences}
 
 
 def _open_work(team_id: int) -> list[Obligation]:

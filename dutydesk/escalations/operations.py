@@ -36,3 +36,11 @@ def acknowledge(escalation: Escalation, *, by: User, now: datetime, note: str = 
     escalation.acknowledged_by = by
     escalation.acknowledgement = note.strip()
     return escalation
+
+
+def describe(escalation: Escalation) -> str:
+    """What escalated, in a few words: "Written hand-off accepted by the duty team, Leo Martin"."""
+    if escalation.obligation is not None:
+        return f"{escalation.obligation.label}, {escalation.obligation.subject}"
+    item = escalation.inbox_item
+    return f"{item.label} for {item.addressed_to.display_name}"

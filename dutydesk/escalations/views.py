@@ -1,0 +1,56 @@
+"""The escalations page: what has been escalated to you (and your team), and acknowledging it."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from dutydesk import permissions
+from dutydesk.clock import now_utc
+from dutydesk.errors import DomainError
+from dutydesk.escalations import operations, queries
+from dutydesk.extensions import db
+from dutydesk.permissions import requires
+
+bp = Blueprint("escalations", __name__)
+
+
+@bp.route("/escalations")
+@requires(permissions.VIEW_ESCALATIONS)
+def list_escalations():
+    now = now_utc()
+    is_manager = current_user.has_any_role(permissions.SOCIAL_CARE_MANAGER) and current_user.team_id is not None
+    return render_template(
+        "escalations/list.html", now=now,
+        waiting=queries.list_waiting_for(current_user),
+        team_waiting=(queries.list_team_waiting(current_user.team_id, exclude_for=current_user)
+                      if is_manager else []),
+        acknowledged=queries.list_acknowledged(current_user, now),
+        is_manager=is_manager, acknowledged_days=queries.ACKNOWLEDGED_SHOWN_FOR.days,
+    )
+
+
+@bp.route("/escalations/<int:escalation_id>/acknowledge", methods=["POST"])
+@requires(permissions.VIEW_ESCALATIONS)
+def acknowledge(escalation_id: int):
+    escalation = queries.get_escalation(escalation_id) or abort(404)
+    try:
+        operations.acknowledge(escalation, by=current_user, now=now_utc())
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(f"Acknowledged: {escalation.level.label.lower()}, {operations.describe(escalation)}", "success")
+    return redirect(url_for("escalations.list_escalations"))
+
+
+def init_app(app) -> None:
+    """The header's count of escalations waiting for the signed-in person."""
+
+    @app.context_processor
+    def escalations_waiting():
+        def count() -> int:
+            if not permissions.can(permissions.VIEW_ESCALATIONS):
+                return 0
+            return queries.count_waiting_for(current_user)
+
+        return {"escalations_waiting": count}

@@ -1,0 +1,104 @@
+"""The escalations page, the header's count and the board's panel, as managers and workers use them."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from freezegun import freeze_time
+from sqlalchemy import select
+
+from dutydesk.escalations.sweep import sweep
+from dutydesk.extensions import db
+from dutydesk.models import Escalation, ObligationKind, Role, TeamKind
+from dutydesk.rules import EscalationLevel
+from tests.factories import at, create_contact, create_team, create_user, csrf_token, sign_in
+
+RECEIVED = "2026-11-23 10:00:00"  # a Monday, GMT: the hand-offs are due at 11:00
+
+
+@pytest.fixture
+def north():
+    contact_centre = create_team("Contact centre", TeamKind.CONTACT_CENTRE)
+    duty = create_team("Duty North")
+    handler = create_user("handler", (Role.CALL_HANDLER,), contact_centre, display_name="Hannah Cole")
+    create_user("worker", (Role.DUTY_WORKER,), duty, display_name="Wes Adebayo")
+    duty.manager = create_user("manager", (Role.DUTY_MANAGER,), duty, display_name="Mo Rahman")
+    contact_centre.manager = create_user("senior", (Role.SENIOR_MANAGER,), None, display_name="Simon Reid")
+    create_contact(at(RECEIVED), team=duty, by=handler)
+    db.session.commit()
+    return duty
+
+
+def escalations_to(username: str, level: EscalationLevel) -> list[Escalation]:
+    return [e for e in db.session.scalars(select(Escalation).where(Escalation.level == level))
+            if (e.recipient.username if e.recipient else None) == username]
+
+
+def header_count(html: str) -> int:
+    match = re.search(r'id="escalations-waiting">(\d+)<', html)
+    return int(match.group(1)) if match else 0
+
+
+def test_the_header_counts_what_is_waiting_for_you_and_acknowledging_takes_it_off(client, north):
+    sweep(at(RECEIVED) + timedelta(minutes=61))  # the written hand-off is a minute overdue
+    [overdue] = [e for e in escalations_to("manager", EscalationLevel.MANAGER)
+                 if e.obligation.kind is ObligationKind.WRITTEN_HANDOFF]
+    with freeze_time(at(RECEIVED) + timedelta(minutes=62)):
+        sign_in(client, "manager")
+        page = client.get("/escalations").get_data(as_text=True)
+        # The warning (the team's written hand-off has no named owner: its manager is warned)
+        # and level 1 of both hand-offs: the call handler's verbal one went to its own manager.
+        waiting = header_count(page)
+        assert waiting == len([e for e in db.session.scalars(select(Escalation))
+                               if e.recipient and e.recipient.username == "manager"])
+        assert waiting >= 2
+        assert "Written hand-off accepted by the duty team" in page and "Overdue: duty manager" in page
+        response = client.post(f"/escalations/{overdue.id}/acknowledge", data={"csrf_token": csrf_token(page)},
+                               follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Acknowledged: overdue: duty manager, Written hand-off accepted by the duty team" in html
+    assert header_count(html) == waiting - 1
+    db.session.refresh(overdue)
+    assert overdue.acknowledged_by.username == "manager"
+    assert overdue.acknowledged_at == at(RECEIVED) + timedelta(minutes=62)
+    acknowledged = html[html.index('id="acknowledged"'):]
+    assert f'id="escalation-{overdue.id}"' in acknowledged and "Mo Rahman" in acknowledged
+
+
+def test_a_worker_cannot_acknowledge_a_managers_escalation_and_nothing_changes(client, north):
+    sweep(at(RECEIVED) + timedelta(minutes=61))
+    overdue = escalations_to("manager", EscalationLevel.MANAGER)[0]
+    sign_in(client, "worker")
+    page = client.get("/escalations").get_data(as_text=True)
+    assert "Nothing is waiting for you" in page
+    html = client.post(f"/escalations/{overdue.id}/acknowledge", data={"csrf_token": csrf_token(page)},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Only the person it was sent to, the team&#39;s manager or a senior manager" in html
+    db.session.refresh(overdue)
+    assert overdue.acknowledged_at is None
+
+
+def test_the_senior_managers_see_level_two_and_the_board_shows_the_teams_unacknowledged(client, north):
+    sweep(at(RECEIVED) + timedelta(minutes=90))  # half an hour past the deadline
+    level_two = db.session.scalars(select(Escalation).where(Escalation.level == EscalationLevel.SENIOR)).all()
+    assert level_two and all(e.recipient_id is None for e in level_two)
+    with freeze_time(at(RECEIVED) + timedelta(minutes=91)):
+        sign_in(client, "senior")
+        page = client.get("/escalations").get_data(as_text=True)
+        assert "Overdue: senior manager" in page and "Senior managers" in page
+        # Level 2 goes to every senior manager; this one also manages the contact centre, whose
+        # call handler's verbal hand-off reached him at level 1.
+        as_contact_centre_manager = escalations_to("senior", EscalationLevel.MANAGER)
+        assert len(as_contact_centre_manager) == 1
+        assert header_count(page) == len(level_two) + 1
+        board = client.get(f"/board?team={north.id}").get_data(as_text=True)
+    in_team = [e for e in db.session.scalars(select(Escalation)) if e.team_id == north.id and e.level >= 1]
+    assert re.search(rf'id="escalations-count">{len(in_team)}<', board)
+    assert "Acknowledge escalations" in board
+
+
+def test_nothing_waiting_shows_no_count_and_says_so(client, north):
+    sign_in(client, "manager")
+    page = client.get("/escalations").get_data(as_text=True)
+    assert header_count(page) == 0 and "Nothing is waiting for you" in page
+    assert "No escalation waiting to be acknowledged" in client.get("/board").get_data(as_text=True)
