@@ -90,19 +90,24 @@ def withdraw_obligation(obligation: Obligation, *, reason: str, by: User, now: d
 
 
 def reassign_obligation(obligation: Obligation, *, to: User, by: User, now: datetime) -> Obligation:
-    """Give an open obligation to another named worker, who owns it from now."""
+    """Give an open obligation to another named worker, who owns it from now (or whoever stands
+    in for them while they are away: R50)."""
     if obligation.met_at is not None:
         raise DomainError(f"{obligation.label} is already done: there is nothing to reassign")
     if not to.is_active:
         raise DomainError(f"{to.display_name} is no longer active: choose someone working now", "worker_id")
+    chosen, to = to, route_new_work(to, now)
     if obligation.worker is to:
         raise DomainError(f"{to.display_name} already owns it: choose the person who is to take it over", "worker_id")
+    details = {key: value for key, value in (obligation.details or {}).items() if key != "meant_for"}
+    obligation.details = {**details, "meant_for": chosen.display_name} if to is not chosen else details
     previous = obligation.worker.display_name if obligation.worker else obligation.team.name
     obligation.worker = to
     if to.team is not None:
         obligation.team = to.team
     record_event(obligation.contact, action="reassigned", by=by, at=now,
-                 summary=f"{obligation.label} ({obligation.subject}) reassigned from {previous} to {to.display_name}")
+                 summary=f"{obligation.label} ({obligation.subject}) reassigned from {previous} to {to.display_name}"
+                         + (f", standing in for {chosen.display_name}, who is away" if to is not chosen else ""))
     db.session.flush()
     return obligation
 
