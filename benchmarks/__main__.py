@@ -1,27 +1,38 @@
 """`python -m benchmarks`: the log-a-call benchmark (benchmarks/run.py), then the live board's
-(benchmarks/board.py). Both write their own section of docs/benchmarks.md.
+(benchmarks/board.py), then the escalation sweep's (benchmarks/sweep.py). Each writes its own
+section of docs/benchmarks.md.
 
-`--only log-call` or `--only board` runs one of them; `--board-calls 10000,100000` sets the
-board's sizes (other than the default, it writes nowhere unless `--output` is given); `--output`
-goes to both; every other option goes to the log-a-call benchmark.
+`--only log-call`, `--only board` or `--only sweep` runs one of them; `--board-calls 10000,100000`
+sets the board's sizes (other than the default, it writes nowhere unless `--output` is given);
+`--output` goes to all three; `--databases` and `--postgres-url` go to the log-a-call benchmark and
+to the sweep's; every other option goes to the log-a-call benchmark.
 """
 
 import argparse
 import sys
 
-from benchmarks import board, run
+from benchmarks import board, run, sweep
 
 parser = argparse.ArgumentParser(add_help=False)
-parser.add_argument("--only", choices=["log-call", "board"])
+parser.add_argument("--only", choices=["log-call", "board", "sweep"])
 parser.add_argument("--board-calls")
 parser.add_argument("--output")
 known, rest = parser.parse_known_args(sys.argv[1:])
 output = ["--output", known.output] if known.output else []
+shared = argparse.ArgumentParser(add_help=False)  # read, not taken: the log-a-call benchmark has them too
+shared.add_argument("--databases")
+shared.add_argument("--postgres-url")
+given, _ = shared.parse_known_args(rest)
+sweep_args = [arg for name in (given.databases or "").split(",") if name.strip()
+              for arg in ("--database-url", name.strip().lower())]
+sweep_args += ["--postgres-url", given.postgres_url] if given.postgres_url else []
 
 status = 0
-if known.only != "board":
+if known.only in (None, "log-call"):
     status = run.main(rest + output)
-if known.only != "log-call":
+if known.only in (None, "board"):
     board_args = (["--calls", known.board_calls] if known.board_calls else []) + output
     status = board.main(board_args) or status
+if known.only in (None, "sweep"):
+    status = sweep.main(sweep_args + output) or status
 sys.exit(status)

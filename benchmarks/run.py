@@ -679,11 +679,12 @@ concurrency**, judged against the one-row baseline, as the issue states. {verdic
   request in-process beside the bare insert and a signed-in no-op, lists the SQL statements it
   sends, and prints cProfile's view of it.
 """
-    from benchmarks.board import existing_section
+    from benchmarks import board, sweep
 
-    board = existing_section(path)  # the live board's section (benchmarks/board.py) is kept as it is
+    # The live board's and the sweep's sections (benchmarks/board.py, sweep.py) are kept as they are.
+    kept = "".join("\n" + section for section in (board.existing_section(path), sweep.existing_section(path)) if section)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text_ + ("\n" + board if board else ""))
+    path.write_text(text_ + kept)
 
 
 # ---------------------------------------------------------------------------------------------

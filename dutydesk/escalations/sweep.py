@@ -168,7 +168,8 @@ def _sweep_batch(now: datetime, batch_size: int) -> Counter | None:
     steps.sort(key=lambda step: (step["due_at"], step["level"], step["obligation_id"] or 0,
                                  step["inbox_item_id"] or 0))
     if steps:
-        db.session.execute(insert(Escalation), steps)
+        # render_nulls: rows with and without a recipient go in one statement, not dozens.
+        db.session.execute(insert(Escalation).execution_options(render_nulls=True), steps)
     for source, rows in moves.items():
         if rows:
             db.session.execute(update(source.model), rows)
