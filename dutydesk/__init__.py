@@ -8,6 +8,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from config import Config
 from dutydesk import cli, database, display
+from dutydesk.absences.views import bp as absences_bp
 from dutydesk.auth import session as auth_session
 from dutydesk.auth.views import bp as auth_bp
 from dutydesk.board.views import bp as board_bp
@@ -64,6 +65,7 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
     app.register_blueprint(board_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(work_bp)
+    app.register_blueprint(absences_bp)
     app.register_blueprint(escalations_views.bp)
     escalations_views.init_app(app)
     cli.init_app(app)

@@ -32,6 +32,17 @@ def london(moment: datetime | None, fmt: str = "%H:%M on %-d %b %Y") -> str:
     return "" if moment is None else to_london(moment).strftime(fmt)
 
 
+def london_until(moment: datetime | None) -> str:
+    """When something that may last whole days ends: '12:30 on 27 Nov 2026', or 'the end of
+    27 Nov 2026' for midnight (so a day typed as the last day away reads as that day)."""
+    if moment is None:
+        return ""
+    local = to_london(moment)
+    if (local.hour, local.minute) == (0, 0):
+        return f"the end of {local - timedelta(days=1):%-d %b %Y}"
+    return london(moment)
+
+
 def duration_words(seconds: float) -> str:
     """'1 hour 5 minutes', '2 days 3 hours', '45 seconds'."""
     seconds = int(abs(seconds))
@@ -95,6 +106,7 @@ def urgency_tag(obligation_or_urgency, now: datetime | None = None) -> Markup:
 
 def init_app(app) -> None:
     app.add_template_filter(london)
+    app.add_template_filter(london_until)
     app.add_template_filter(time_left)
     app.add_template_filter(state_tag)
     app.add_template_filter(urgency_tag)

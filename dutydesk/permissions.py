@@ -53,8 +53,13 @@ VIEW_ESCALATIONS = FRONT_DOOR | {Role.SENIOR_MANAGER}
 ACKNOWLEDGE_ANY_ESCALATION = frozenset({Role.SENIOR_MANAGER})
 #: R50: record a worker's absence and who covers for them.
 MANAGE_ABSENCES = SOCIAL_CARE_MANAGER
+#: R50: record and end the absences of any team's workers (a duty manager, their own team's).
+MANAGE_ANY_TEAMS_ABSENCES = frozenset({Role.SENIOR_MANAGER})
 #: R50: record post, an e-mail or a telephone message received for a worker.
 RECORD_INBOX_ITEM = FRONT_DOOR | {Role.SENIOR_MANAGER}
+#: R50: open an item of post or a message and record what was done about it (the operation
+#: checks that the person holds it, stands in for whoever does, or is a manager).
+ACTION_INBOX_ITEM = DUTY_TEAM_WORK | {Role.SENIOR_MANAGER}
 
 
 def can(permission: frozenset[Role]) -> bool:

@@ -31,9 +31,9 @@ def record_absence(worker: User, *, starts_at: datetime, ends_at: datetime, cove
     if not worker.is_active:
         raise DomainError(f"{worker.display_name} has left: there is no absence to record", "worker_id")
     if ends_at <= starts_at:
-        raise DomainError("The absence must end after it starts", "ends")
+        raise DomainError("The absence must end after it starts", "ends_date")
     if ends_at <= now:
-        raise DomainError("The absence has already ended: enter an end in the future", "ends")
+        raise DomainError("The absence has already ended: enter an end in the future", "ends_date")
     if cover is not None:
         if cover.id == worker.id:
             raise DomainError(f"{worker.display_name} cannot cover for themselves: choose someone else, "
@@ -43,11 +43,12 @@ def record_absence(worker: User, *, starts_at: datetime, ends_at: datetime, cove
                               "or manager", "cover_id")
     overlapping = db.session.scalars(
         db.select(Absence).where(Absence.worker_id == worker.id, Absence.starts_at < ends_at,
-                                 Absence.ends_at > starts_at)).first()
+                                 Absence.ends_at > starts_at,
+                                 Absence.ends_at > Absence.starts_at)).first()  # not one withdrawn
     if overlapping is not None:
         raise DomainError(
             f"{worker.display_name} is already recorded as away from {_london(overlapping.starts_at)} to "
-            f"{_london(overlapping.ends_at)}: end that absence first or choose other dates", "starts")
+            f"{_london(overlapping.ends_at)}: end that absence first or choose other dates", "starts_date")
     absence = Absence(worker=worker, starts_at=starts_at, ends_at=ends_at, cover=cover,
                       reason=reason.strip()[:200], recorded_by=by, recorded_at=now)
     db.session.add(absence)
@@ -74,7 +75,7 @@ def record_inbox_item(addressed_to: User, *, channel: InboxChannel, sender: str,
     if not summary.strip():
         raise DomainError("Enter what it says, in a sentence or two", "summary")
     if received_at > now:
-        raise DomainError("The time it arrived must be now or in the past", "received")
+        raise DomainError("The time it arrived must be now or in the past", "received_date")
     holder = route_new_work(addressed_to, now)
     team = addressed_to.team or holder.team
     if team is None:

@@ -10,7 +10,7 @@ from dutydesk.display import london, urgency_of
 from dutydesk.forms import person_choices
 from dutydesk.pages import chosen_person, contact_or_404, load_form, record_page
 from dutydesk.permissions import requires
-from dutydesk.rules import Urgency
+from dutydesk.rules import Urgency, urgency
 from dutydesk.work import forms, operations, queries
 
 bp = Blueprint("work", __name__)
@@ -18,6 +18,13 @@ bp = Blueprint("work", __name__)
 
 def _contact_url(contact) -> str:
     return url_for("contacts.show_contact", contact_id=contact.id)
+
+
+def _owner_words(obligation) -> str:
+    """Who now owns it, saying so when it went to someone standing in for a person away (R50)."""
+    meant_for = (obligation.details or {}).get("meant_for")
+    owner = obligation.worker.display_name if obligation.worker else obligation.team.name
+    return f"{owner}, standing in for {meant_for}, who is away" if meant_for else owner
 
 
 def _obligation_or_404(contact, obligation_id: int):
@@ -41,7 +48,7 @@ def add_action(contact_id: int):
         child = next((c for c in contact.children if str(c.id) == form.child.data), None)
         action = operations.add_action(contact, title=form.title.data, owner=owner, due_at=form.due_at,
                                        child=child, by=current_user, now=now_utc())
-        flash(f"Action added for {owner.display_name}, due {london(action.due_at)}", "success")
+        flash(f"Action added for {_owner_words(action)}, due {london(action.due_at)}", "success")
 
     return record_page(contact, form, "work/add_action.html", run, done_url=_contact_url(contact))
 
@@ -61,7 +68,7 @@ def reassign(contact_id: int, obligation_id: int):
         to = chosen_person(workers, form.worker_id.data,
                            "Choose who will own it from the list of people working now", "worker_id")
         operations.reassign_obligation(obligation, to=to, by=current_user, now=now_utc())
-        flash(f"{obligation.label} ({obligation.subject}) reassigned to {to.display_name}", "success")
+        flash(f"{obligation.label} ({obligation.subject}) reassigned to {_owner_words(obligation)}", "success")
 
     return record_page(contact, form, "work/reassign.html", run, done_url=_contact_url(contact),
                        obligation=obligation)
@@ -87,8 +94,12 @@ def complete_action(contact_id: int, obligation_id: int):
 def my_work():
     now = now_utc()
     work = queries.list_open_work(current_user.id)
+    post = queries.list_held_inbox_items(current_user.id)
     return render_template(
         "work/my_work.html", work=work, now=now,
         overdue=sum(1 for obligation in work if urgency_of(obligation, now) is Urgency.OVERDUE),
         cases=queries.list_allocated_cases(current_user.id),
+        post=post,
+        post_overdue=sum(1 for item in post if urgency(item.received_at, item.due_at, now) is Urgency.OVERDUE),
+        covering=queries.list_covering(current_user.id, now),
     )

@@ -5,11 +5,13 @@ from datetime import date, timedelta
 import pytest
 from freezegun import freeze_time
 
+from dutydesk.absences import operations as absences
 from dutydesk.auth.session import PUBLIC_ENDPOINTS
 from dutydesk.cases import operations as cases
 from dutydesk.contacts.operations import Flags
+from dutydesk.escalations.sweep import sweep
 from dutydesk.extensions import db
-from dutydesk.models import ObligationKind, Role, ScreeningOutcome, TeamKind
+from dutydesk.models import Escalation, InboxChannel, ObligationKind, Role, ScreeningOutcome, TeamKind
 from tests.factories import at, create_contact, create_team, create_user, obligation_of, sign_in
 
 NOW = "2026-11-23 10:00:00"
@@ -37,7 +39,17 @@ def world():
         referred, referred.children[0], held_at=earlier, attendees=[cases.Attendee("DS Khan", "Police")],
         record="Agreed a joint visit", action_points=[], circulated_to="DS Khan", circulated_at=earlier,
         review_on=date(2026, 11, 30), by=worker, now=earlier)
+    manager = next(user for user in duty.members if user.username == Role.DUTY_MANAGER.value)
+    handler = next(user for user in contact_centre.members if user.username == Role.CALL_HANDLER.value)
+    absence = absences.record_absence(worker, starts_at=at(NOW) + timedelta(days=1),
+                                      ends_at=at(NOW) + timedelta(days=2), cover=manager, reason="Training",
+                                      by=manager, now=earlier)
+    letter = absences.record_inbox_item(worker, channel=InboxChannel.POST, sender="Park Lane Primary",
+                                        summary="Attendance figures for Leo", received_at=earlier, by=handler,
+                                        now=earlier)
     db.session.commit()
+    sweep(at(NOW), send_email=False)  # the earlier call's hand-offs are overdue: escalated
+    escalation = db.session.scalars(db.select(Escalation).order_by(Escalation.id)).first()
     return {
         "contact_id": contact.id,
         "child_id": child.id,
@@ -45,6 +57,9 @@ def world():
         "referral_id": referral.id,
         "transfer_id": transfer.id,
         "discussion_id": discussion.id,
+        "absence_id": absence.id,
+        "inbox_item_id": letter.id,
+        "escalation_id": escalation.id,
     }
 
 

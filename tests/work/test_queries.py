@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event
 
+from dutydesk.absences import operations as absences
 from dutydesk.extensions import db
 from dutydesk.models import Role
 from dutydesk.work import operations as work
@@ -61,3 +62,39 @@ def _sql_of(read) -> tuple[str, tuple]:
         event.remove(db.engine, "before_cursor_execute", capture)
     assert len(sent) == 1, sent
     return sent[0]
+
+
+def test_post_i_hold_is_read_through_the_partial_index_of_unactioned_post(worker):
+    statement, parameters = _sql_of(lambda: queries.list_held_inbox_items(worker.id))
+    with db.engine.connect() as connection:
+        if db.engine.dialect.name == "sqlite":
+            rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+        else:
+            connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            rows = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)
+        plan = " ".join(str(row[-1]) for row in rows)
+    assert "ix_inbox_items_open_holder_id" in plan, plan
+
+
+def test_the_team_manager_covers_an_absence_with_no_cover_or_a_cover_who_has_left(worker):
+    manager = create_user("manager", (Role.DUTY_MANAGER,), worker.team)
+    worker.team.manager = manager
+    cover = create_user("cover", (Role.DUTY_WORKER,), worker.team)
+    leaver = create_user("leaver", (Role.DUTY_WORKER,), worker.team)
+    colleague = create_user("colleague", (Role.DUTY_WORKER,), worker.team)
+    contact = create_contact(NOW - timedelta(minutes=5), team=worker.team)
+    for absent in (worker, colleague):
+        add(contact, absent, f"{absent.username}'s action", timedelta(days=1))
+    absences.record_absence(worker, starts_at=NOW, ends_at=NOW + timedelta(days=1), cover=None, reason="",
+                            by=manager, now=NOW)
+    absences.record_absence(colleague, starts_at=NOW, ends_at=NOW + timedelta(days=1), cover=leaver, reason="",
+                            by=manager, now=NOW)
+    leaver.is_active = False
+    absences.record_absence(cover, starts_at=NOW + timedelta(hours=1), ends_at=NOW + timedelta(days=1),
+                            cover=manager, reason="", by=manager, now=NOW)
+    covering = queries.list_covering(manager.id, NOW)
+    assert [(c.absence.worker.username, [o.title for o in c.work]) for c in covering] == [
+        ("worker", ["worker's action"]), ("colleague", ["colleague's action"])]
+    assert queries.list_covering(leaver.id, NOW) == []
+    assert [c.absence.worker.username for c in queries.list_covering(manager.id, NOW + timedelta(hours=1))] == [
+        "worker", "colleague", "cover"]

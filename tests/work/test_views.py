@@ -7,10 +7,20 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import event, func, select
 
+from dutydesk.absences import operations as absences
 from dutydesk.cases import operations as cases
 from dutydesk.contacts import operations as calls
 from dutydesk.extensions import db
-from dutydesk.models import ContactEvent, Obligation, ObligationKind, RecordView, Role, ScreeningOutcome, TeamKind
+from dutydesk.models import (
+    ContactEvent,
+    InboxChannel,
+    Obligation,
+    ObligationKind,
+    RecordView,
+    Role,
+    ScreeningOutcome,
+    TeamKind,
+)
 from dutydesk.work import operations as work
 from tests.factories import (
     at,
@@ -438,12 +448,33 @@ def _count_statements(client, url):
     return len(statements)
 
 
+def _letter(addressed_to, sender="Park Lane Primary School", received=None):
+    received = received or at(NOW) - timedelta(minutes=30)
+    absences.record_inbox_item(addressed_to, channel=InboxChannel.POST, sender=sender, summary="Attendance figures",
+                               received_at=received, by=addressed_to, now=received)
+
+
+def _away_with(team, username, *, cover, actions=1, letters=1):
+    """A worker who holds open work and post, away since an hour ago with `cover` covering."""
+    worker = create_user(username, (Role.DUTY_WORKER,), team, display_name=f"Away {username}")
+    contact = call(team)
+    for n in range(actions):
+        action(contact, worker, title=f"Covered action {n}")
+    for n in range(letters):
+        _letter(worker, sender=f"Covered sender {n}")
+    absences.record_absence(worker, starts_at=at(NOW) - timedelta(hours=1), ends_at=at(NOW) + timedelta(days=1),
+                            cover=cover, reason="", by=cover, now=at(NOW))
+    db.session.commit()
+
+
 @freeze_time(NOW)
 def test_my_work_reads_the_same_number_of_queries_for_one_thing_as_for_thirty(app, team):
     worker, other, manager = user(team, "worker"), user(team, "other"), user(team, "manager")
     first = call(team)
     action(first, worker, child=first.children[0])
     _allocated_case(team, worker, manager, name="Amira Haddad")
+    _letter(worker)
+    _away_with(team, "away1", cover=worker)
     one_client = signed_in(app, "worker")
     one_page = one_client.get("/my-work").get_data(as_text=True)
     few = _count_statements(one_client, "/my-work")
@@ -453,9 +484,14 @@ def test_my_work_reads_the_same_number_of_queries_for_one_thing_as_for_thirty(ap
         for title in ("Ring the school", "Visit the home", "Check with the GP"):
             action(contact, other, title=title, child=contact.children[0] if n % 2 else None)
         _allocated_case(team, other, manager, name=f"Child {n}")
+        _letter(other, sender=f"Sender {n}")
+    for n in range(3):
+        _away_with(team, f"away{n + 2}", cover=other, actions=3, letters=3)
     many_client = signed_in(app, "other")
     many_page = many_client.get("/my-work").get_data(as_text=True)
-    assert many_page.count('data-kind="action"') == 30
+    assert many_page.count('data-kind="action"') == 30 + 3 * 3
+    assert many_page.count("data-inbox-item=") == 10 + 3 * 3 and one_page.count("data-inbox-item=") == 2
+    assert many_page.count("Covering for Away away") == 3 and one_page.count("Covering for Away away1") == 1
     assert "You own 2 things" in one_page and "You own 40 things" in many_page
     assert one_page.count("Amira Haddad") == 2  # her assessment clock, and her case
     assert all(f"Child {n}" in many_page for n in range(10))
