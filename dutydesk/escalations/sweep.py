@@ -179,12 +179,17 @@ def _sweep_batch(now: datetime, batch_size: int) -> Counter | None:
 
 def _recipient(directory: Directory, level: EscalationLevel, row) -> int | None:
     """Warning: the owner (or who stands in for them; the team's manager for team-held work).
-    Level 1: the team's duty manager. Level 2: None, the senior managers, who all see it."""
+    Level 1: the team's duty manager, unless the work is the manager's own: then, as level 2,
+    None: the senior managers, who all see it."""
     if level is EscalationLevel.SENIOR:
         return None
-    if level is EscalationLevel.WARNING and row.owner_id is not None:
-        return directory.stand_in(row.owner_id)
-    return directory.team_manager(row.team_id)
+    owner = directory.stand_in(row.owner_id) if row.owner_id is not None else None
+    if level is EscalationLevel.WARNING and owner is not None:
+        return owner
+    manager = directory.team_manager(row.team_id)
+    if level is EscalationLevel.MANAGER and owner is not None and manager == owner:
+        return None
+    return manager
 
 
 def sweep_job() -> None:
