@@ -1,5 +1,7 @@
 """Flask commands: `flask --app dutydesk seed-demo`, `create-user`, `scheduler`, `sweep`."""
 
+import logging
+
 import click
 from flask import current_app
 from sqlalchemy import select
@@ -55,6 +57,8 @@ def create_user_command(username, display_name, roles, team_name, email, passwor
 @click.command("scheduler")
 def scheduler():
     """Run the scheduler process (never inside web workers)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line for every run
     app = current_app._get_current_object()
     click.echo(f"dutydesk scheduler started with {len(JOBS)} job(s)")
     build_scheduler(app).start()

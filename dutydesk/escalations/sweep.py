@@ -22,7 +22,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -198,4 +197,4 @@ def sweep_job() -> None:
 
     report = sweep(now_utc())
     if report.total or report.emails.attempted:
-        current_app.logger.info("sweep: %s", report)
+        log.info("sweep: %s", report)
