@@ -72,8 +72,13 @@ class EscalationLevel(IntEnum):
         return {0: "Warning", 1: "Overdue: duty manager", 2: "Overdue: senior manager"}[self.value]
 
     @property
-    def recipient_label(self) -> str:
-        return {0: "the owner", 1: "the duty manager", 2: "the senior manager"}[self.value]
+    def meaning(self) -> str:
+        """What the step tells the person who receives it."""
+        return {
+            0: "This is due soon and has not been done yet.",
+            1: "This has passed its deadline without being done, so it is escalated to the team's duty manager.",
+            2: "This is still not done well past its deadline, so it is escalated to the senior managers.",
+        }[self.value]
 
 
 @dataclass(frozen=True)

@@ -153,7 +153,7 @@ def _message(escalation: Escalation, addresses: list[str]) -> EmailMessage:
     message["To"] = ", ".join(addresses)
     message["Subject"] = f"dutydesk: {escalation.level.label}: {what}"
     message.set_content(
-        f"{escalation.level.label}.\n\n"
+        f"{escalation.level.meaning}\n\n"
         f"What: {what}\n"
         f"Team: {escalation.team.name}\n"
         f"Owner: {owner}\n"
