@@ -14,11 +14,20 @@ from dutydesk.rules import inbox_item_due_at
 
 def route_new_work(worker: User, now: datetime) -> User:
     """Whoever takes new work meant for the worker now: themselves, or who stands in for them."""
+    if worker.is_active and not is_away(worker, now):
+        return worker  # the common case, in one indexed read
     directory = Directory.load(now)
     owner_id = directory.stand_in(worker.id)
     if owner_id is None or owner_id == worker.id:
         return worker
     return db.session.get(User, owner_id)
+
+
+def is_away(worker: User, at: datetime) -> bool:
+    """Whether an absence of the worker's covers the moment."""
+    return db.session.scalar(
+        db.select(Absence.id).where(Absence.worker_id == worker.id, Absence.ends_at > at, Absence.starts_at <= at)
+        .limit(1)) is not None
 
 
 def _london(moment: datetime) -> str:
