@@ -370,9 +370,13 @@ class Generator:
         if level is EscalationLevel.SENIOR:
             return None
         manager = self.people.manager_of(row["team_id"])
-        if level is EscalationLevel.WARNING and row["worker_id"] is not None:
-            owner = row["worker_id"]
-            return self.people.stand_in.get(owner, owner) if absences else owner
+        owner = row["worker_id"]
+        if owner is not None and absences:
+            owner = self.people.stand_in.get(owner, owner)
+        if level is EscalationLevel.WARNING and owner is not None:
+            return owner
+        if level is EscalationLevel.MANAGER and owner is not None and owner == manager:
+            return None  # the manager's own work (or held for someone away) goes over their head
         return manager
 
     def issued_before(self, row: dict, level, step_at: datetime) -> None:

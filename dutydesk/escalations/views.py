@@ -1,6 +1,6 @@
 """The escalations page: what has been escalated to you (and your team), and acknowledging it."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_login import current_user
 
 from dutydesk import permissions
@@ -49,8 +49,11 @@ def init_app(app) -> None:
     @app.context_processor
     def escalations_waiting():
         def count() -> int:
-            if not permissions.can(permissions.VIEW_ESCALATIONS):
-                return 0
-            return queries.count_waiting_for(current_user)
+            # Read once a request: GOV.UK's page template renders the header twice (once to
+            # see whether it has anything in it).
+            if "escalations_waiting" not in g:
+                g.escalations_waiting = (queries.count_waiting_for(current_user)
+                                         if permissions.can(permissions.VIEW_ESCALATIONS) else 0)
+            return g.escalations_waiting
 
         return {"escalations_waiting": count}

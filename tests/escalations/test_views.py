@@ -102,3 +102,21 @@ def test_nothing_waiting_shows_no_count_and_says_so(client, north):
     page = client.get("/escalations").get_data(as_text=True)
     assert header_count(page) == 0 and "Nothing is waiting for you" in page
     assert "No escalation waiting to be acknowledged" in client.get("/board").get_data(as_text=True)
+
+
+def test_a_page_reads_the_headers_count_once(client, north):
+    from sqlalchemy import event
+
+    sign_in(client, "manager")
+    counts = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if "FROM escalations" in statement and "recipient_id" in statement and "count(" in statement.lower():
+            counts.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert client.get("/my-work").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert len(counts) == 1
