@@ -12,6 +12,8 @@ from dutydesk.rules import EscalationLevel
 
 #: The escalations page lists what was acknowledged over this many days.
 ACKNOWLEDGED_SHOWN_FOR = timedelta(days=7)
+#: At most this many waiting escalations are listed at once (the most senior and oldest).
+WAITING_SHOWN = 200
 
 
 def _addressed_to(user: User):
@@ -39,11 +41,11 @@ def count_waiting_for(user: User) -> int:
         .where(Escalation.acknowledged_at.is_(None), _addressed_to(user))) or 0
 
 
-def list_waiting_for(user: User) -> list[Escalation]:
+def list_waiting_for(user: User, limit: int = WAITING_SHOWN) -> list[Escalation]:
     """Sent to the person and not yet acknowledged, most senior and oldest first."""
     return list(db.session.scalars(_with_subjects(
         select(Escalation).where(Escalation.acknowledged_at.is_(None), _addressed_to(user))
-        .order_by(Escalation.level.desc(), Escalation.due_at, Escalation.id))).unique())
+        .order_by(Escalation.level.desc(), Escalation.due_at, Escalation.id).limit(limit))).unique())
 
 
 def list_team_waiting(team_id: int, *, exclude_for: User | None = None,

@@ -8,7 +8,9 @@ from dutydesk.clock import now_utc
 from dutydesk.errors import DomainError
 from dutydesk.escalations import operations, queries
 from dutydesk.extensions import db
+from dutydesk.models import ObligationKind
 from dutydesk.permissions import requires
+from dutydesk.rules import LADDERS
 
 bp = Blueprint("escalations", __name__)
 
@@ -17,12 +19,16 @@ bp = Blueprint("escalations", __name__)
 @requires(permissions.VIEW_ESCALATIONS)
 def list_escalations():
     now = now_utc()
+    g.escalations_waiting = waiting_count = queries.count_waiting_for(current_user)  # the header's too
     is_manager = current_user.has_any_role(permissions.SOCIAL_CARE_MANAGER) and current_user.team_id is not None
     return render_template(
         "escalations/list.html", now=now,
         waiting=queries.list_waiting_for(current_user),
-        team_waiting=(queries.list_team_waiting(current_user.team_id, exclude_for=current_user)
-                      if is_manager else []),
+        waiting_count=waiting_count,
+        team_waiting=(queries.list_team_waiting(current_user.team_id, exclude_for=current_user,
+                                                limit=queries.WAITING_SHOWN) if is_manager else []),
+        ladders=[(kind.label, LADDERS[kind.value]) for kind in ObligationKind]
+        + [("Post, e-mail or telephone message actioned", LADDERS["inbox_item"])],
         acknowledged=queries.list_acknowledged(current_user, now),
         is_manager=is_manager, acknowledged_days=queries.ACKNOWLEDGED_SHOWN_FOR.days,
     )

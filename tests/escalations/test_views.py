@@ -120,3 +120,11 @@ def test_a_page_reads_the_headers_count_once(client, north):
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     assert len(counts) == 1
+
+
+def test_the_page_says_when_each_kind_of_work_escalates(client, north):
+    sign_in(client, "worker")
+    page = client.get("/escalations").get_data(as_text=True)
+    row = re.search(r"Verbal hand-off to the duty team</th>(.*?)</tr>", page, re.S).group(1)
+    assert "15 minutes before the deadline" in row and "30 minutes after it" in row
+    assert "Post, e-mail or telephone message actioned" in page
