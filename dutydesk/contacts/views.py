@@ -9,6 +9,7 @@ from dutydesk.contacts import forms, operations, queries
 from dutydesk.contacts.forms import FLAGS, LogCallForm
 from dutydesk.display import london
 from dutydesk.errors import DomainError
+from dutydesk.escalations import queries as escalation_queries
 from dutydesk.extensions import db
 from dutydesk.forms import fill_with_now
 from dutydesk.models import ObligationKind, TeamKind
@@ -113,6 +114,7 @@ def show_contact(contact_id: int):
     commit_with_record_view(contact_id)
     return render_template("contacts/show_contact.html", contact=contact, now=now_utc(),
                            accept_form=forms.AcceptForm(),
+                           escalations=escalation_queries.by_obligation([o.id for o in contact.obligations]),
                            can_accept=operations.is_duty_worker_of(current_user, contact.team))
 
 

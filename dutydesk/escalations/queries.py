@@ -78,3 +78,16 @@ def list_acknowledged(user: User, now: datetime) -> list[Escalation]:
 
 def get_escalation(escalation_id: int) -> Escalation | None:
     return db.session.get(Escalation, escalation_id)
+
+
+def by_obligation(obligation_ids: list[int]) -> dict[int, list[Escalation]]:
+    """The steps taken for each of these obligations, in order: for a call's record."""
+    steps: dict[int, list[Escalation]] = {}
+    if not obligation_ids:
+        return steps
+    for escalation in db.session.scalars(
+            select(Escalation).where(Escalation.obligation_id.in_(obligation_ids))
+            .order_by(Escalation.obligation_id, Escalation.level)
+            .options(joinedload(Escalation.recipient), joinedload(Escalation.acknowledged_by))):
+        steps.setdefault(escalation.obligation_id, []).append(escalation)
+    return steps

@@ -128,3 +128,23 @@ def test_the_page_says_when_each_kind_of_work_escalates(client, north):
     row = re.search(r"Verbal hand-off to the duty team</th>(.*?)</tr>", page, re.S).group(1)
     assert "15 minutes before the deadline" in row and "30 minutes after it" in row
     assert "Post, e-mail or telephone message actioned" in page
+
+
+def test_the_calls_record_lists_each_step_taken_and_who_acknowledged_it(client, north):
+    from dutydesk.escalations.operations import acknowledge
+    from dutydesk.models import Contact
+
+    sweep(at(RECEIVED) + timedelta(minutes=61))
+    overdue = [e for e in escalations_to("manager", EscalationLevel.MANAGER)
+               if e.obligation.kind is ObligationKind.WRITTEN_HANDOFF][0]
+    manager = overdue.recipient
+    acknowledge(overdue, by=manager, now=at(RECEIVED) + timedelta(minutes=65))
+    db.session.commit()
+    contact_id = db.session.scalar(select(Contact.id))
+    with freeze_time(at(RECEIVED) + timedelta(minutes=66)):
+        sign_in(client, "manager")
+        page = client.get(f"/calls/{contact_id}").get_data(as_text=True)
+    row = page[page.index('data-kind="written_handoff"'):]
+    row = row[:row.index("</tr>")]
+    assert "Warning: Mo Rahman, 11:01 23 Nov" in row  # both steps issued by the sweep at 11:01
+    assert "Overdue: duty manager: Mo Rahman, 11:01 23 Nov; acknowledged by Mo Rahman, 11:05 23 Nov" in row
