@@ -121,8 +121,11 @@ class Board:
     @property
     def summary(self) -> str:
         """What changed, in words a screen reader can announce after a refresh."""
-        return (f"{self.shown_items} open: {self.count(rules.Urgency.OVERDUE)} overdue, "
-                f"{self.count(rules.Urgency.DUE_SOON)} due soon")
+        summary = (f"{self.shown_items} open: {self.count(rules.Urgency.OVERDUE)} overdue, "
+                   f"{self.count(rules.Urgency.DUE_SOON)} due soon")
+        if self.escalations_waiting:
+            summary += f"; {self.escalations_waiting} escalated and not yet acknowledged"
+        return summary
 
 
 def load_board(team: Team, filters: BoardFilters, now: datetime) -> Board:

@@ -148,3 +148,13 @@ def test_the_calls_record_lists_each_step_taken_and_who_acknowledged_it(client, 
     row = row[:row.index("</tr>")]
     assert "Warning: Mo Rahman, 11:01 23 Nov" in row  # both steps issued by the sweep at 11:01
     assert "Overdue: duty manager: Mo Rahman, 11:01 23 Nov; acknowledged by Mo Rahman, 11:05 23 Nov" in row
+
+
+def test_the_boards_announcement_says_how_many_escalations_wait(client, north):
+    sweep(at(RECEIVED) + timedelta(minutes=61))
+    waiting = len([e for e in db.session.scalars(select(Escalation)) if e.team_id == north.id and e.level >= 1])
+    with freeze_time(at(RECEIVED) + timedelta(minutes=62)):
+        sign_in(client, "manager")
+        live = client.get(f"/board/live?team={north.id}", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert waiting == 1
+    assert re.search(r'data-summary="[^"]*; 1 escalated and not yet acknowledged"', live)
