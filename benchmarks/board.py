@@ -354,6 +354,16 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
+def gc_note(times_ms: list[float], full_gc: list[bool], digits: int = 1) -> str:
+    """How many timed runs Python's full garbage collection landed in, and the figures without them."""
+    hit = [t for t, g in zip(times_ms, full_gc) if g]
+    rest = [t for t, g in zip(times_ms, full_gc) if not g]
+    if not hit or not rest:
+        return f"{len(hit)} of {len(times_ms)}"
+    return (f"{len(hit)} of {len(times_ms)} (median {statistics.median(hit):.{digits}f} ms; "
+            f"the others: median {statistics.median(rest):.{digits}f}, p95 {percentile(rest, 0.95):.{digits}f} ms)")
+
+
 @dataclass
 class Statement:
     sql: str
@@ -388,12 +398,7 @@ class SizeResult:
 
     @property
     def gc_note(self) -> str:
-        hit = [t for t, g in zip(self.board_ms, self.full_gc) if g]
-        rest = [t for t, g in zip(self.board_ms, self.full_gc) if not g]
-        if not hit or not rest:
-            return f"{len(hit)} of {len(self.board_ms)}"
-        return (f"{len(hit)} of {len(self.board_ms)} (median {statistics.median(hit):.1f} ms; "
-                f"the others: median {statistics.median(rest):.1f}, p95 {percentile(rest, 0.95):.1f} ms)")
+        return gc_note(self.board_ms, self.full_gc)
 
     @property
     def board_median(self) -> float:

@@ -56,7 +56,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from benchmarks.board import machine, percentile
+from benchmarks.board import gc_note, machine, percentile
 from benchmarks.run import (DEFAULT_OUTPUT, DEFAULT_POSTGRES, LOOPBACK, ROOT, BenchError, PostgresDatabase, log,
                             run_checked)
 
@@ -787,12 +787,7 @@ class Result:
 
     @property
     def gc_note(self) -> str:
-        hit = [t for t, g in zip(self.idle_ms, self.idle_full_gc) if g]
-        rest = [t for t, g in zip(self.idle_ms, self.idle_full_gc) if not g]
-        if not hit or not rest:
-            return f"{len(hit)} of {len(self.idle_ms)}"
-        return (f"{len(hit)} of {len(self.idle_ms)} (median {statistics.median(hit):.2f} ms; "
-                f"the others: median {statistics.median(rest):.2f}, p95 {percentile(rest, 0.95):.2f} ms)")
+        return gc_note(self.idle_ms, self.idle_full_gc, digits=2)
 
     @property
     def busy_median(self) -> float:

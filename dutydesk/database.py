@@ -1,6 +1,7 @@
-"""Database connection settings that the engine URL cannot carry."""
+"""Database connection settings that the engine URL cannot carry, and taking the write lock."""
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
+from sqlalchemy.orm import Session
 
 
 def configure(engine: Engine) -> None:
@@ -15,3 +16,11 @@ def configure(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+
+
+def lock_for_writing(session: Session) -> None:
+    """On SQLite, take the database's write lock now, before reading what is to be changed, so
+    that processes doing the same work take turns (PostgreSQL uses row locks instead). An
+    UPDATE that matches nothing is enough to start the write transaction."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("UPDATE escalations SET id = id WHERE 0 = 1"))

@@ -37,7 +37,7 @@ class Directory:
         for team_id, manager_id in db.session.execute(select(Team.id, Team.manager_id)):
             directory.manager_of[team_id] = manager_id
         for absence in db.session.scalars(
-                select(Absence).where(Absence.starts_at <= at, Absence.ends_at > at).order_by(Absence.starts_at)):
+                select(Absence).where(Absence.in_force_at(at)).order_by(Absence.starts_at)):
             directory.absences[absence.worker_id] = absence
         return directory
 

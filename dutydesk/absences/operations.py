@@ -26,7 +26,7 @@ def route_new_work(worker: User, now: datetime) -> User:
 def is_away(worker: User, at: datetime) -> bool:
     """Whether an absence of the worker's covers the moment."""
     return db.session.scalar(
-        db.select(Absence.id).where(Absence.worker_id == worker.id, Absence.ends_at > at, Absence.starts_at <= at)
+        db.select(Absence.id).where(Absence.worker_id == worker.id, Absence.in_force_at(at))
         .limit(1)) is not None
 
 

@@ -153,7 +153,7 @@ def _away(team_id: int, now: datetime) -> dict[int, Absence]:
     """The team's members away at this moment, with their cover."""
     absences = db.session.scalars(
         select(Absence).join(User, Absence.worker_id == User.id)
-        .where(User.team_id == team_id, Absence.starts_at <= now, Absence.ends_at > now)
+        .where(User.team_id == team_id, Absence.in_force_at(now))
         .options(joinedload(Absence.cover)))
     return {absence.worker_id: absence for absence in absences}
 

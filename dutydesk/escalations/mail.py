@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from dutydesk.clock import to_london
+from dutydesk.database import lock_for_writing
 from dutydesk.extensions import db
 from dutydesk.models import EmailStatus, Escalation, Role, RoleGrant, User
 
@@ -100,8 +101,7 @@ def _claim(now: datetime) -> list[int]:
                  .order_by(Escalation.email_next_attempt_at, Escalation.id).limit(BATCH_SIZE))
     if db.session.get_bind().dialect.name == "postgresql":
         statement = statement.with_for_update(skip_locked=True)
-    else:
-        db.session.execute(update(Escalation).where(Escalation.id == -1).values(email_attempts=0))
+    lock_for_writing(db.session)
     ids = list(db.session.scalars(statement))
     if ids:
         db.session.execute(update(Escalation).where(Escalation.id.in_(ids))

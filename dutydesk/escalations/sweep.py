@@ -22,10 +22,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from dutydesk.absences.directory import Directory
+from dutydesk.clock import now_utc
+from dutydesk.database import lock_for_writing
 from dutydesk.escalations import mail
 from dutydesk.extensions import db
 from dutydesk.models import EmailStatus, Escalation, InboxItem, Obligation
@@ -118,12 +120,6 @@ def sweep(now: datetime, *, batch_size: int = BATCH_SIZE, send_email: bool = Tru
     return report
 
 
-def _lock_for_writing() -> None:
-    """On SQLite, take the database's write lock before reading, so sweeps take turns."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(text("UPDATE escalations SET id = id WHERE 0 = 1"))
-
-
 def _read_batch(now: datetime, batch_size: int):
     """Due rows of every source, and the horizon up to which their steps may be issued."""
     postgres = db.session.get_bind().dialect.name == "postgresql"
@@ -141,7 +137,7 @@ def _read_batch(now: datetime, batch_size: int):
 
 def _sweep_batch(now: datetime, batch_size: int) -> Counter | None:
     """Issue one batch of due steps and commit; None when nothing is due."""
-    _lock_for_writing()
+    lock_for_writing(db.session)
     batch, horizon = _read_batch(now, batch_size)
     if not batch:
         db.session.rollback()
@@ -193,8 +189,6 @@ def _recipient(directory: Directory, level: EscalationLevel, row) -> int | None:
 
 def sweep_job() -> None:
     """The scheduler's job: one sweep at the current time."""
-    from dutydesk.clock import now_utc
-
     report = sweep(now_utc())
     if report.total or report.emails.attempted:
         log.info("sweep: %s", report)

@@ -3,11 +3,12 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
+from dutydesk.absences.directory import Directory
 from dutydesk.extensions import db
-from dutydesk.models import Absence, InboxItem, Obligation, Referral, Team, User
+from dutydesk.models import Absence, InboxItem, Obligation, Referral, User
 
 
 def list_open_work(worker_id: int) -> list[Obligation]:
@@ -57,15 +58,17 @@ class Covering:
 
 
 def list_covering(user_id: int, now: datetime) -> list[Covering]:
-    """R50: the absences the person covers now, each with the absent worker's open work and post.
-
-    The person covers an absence if they are its cover, or if it has no (active) cover and they
-    manage the absent worker's team. Three queries, however many absences and items there are.
-    """
-    covered = _covered_absences(user_id, now)
-    absences = db.session.scalars(
-        covered.order_by(Absence.starts_at, Absence.id).options(joinedload(Absence.worker))).all()
-    worker_ids = covered.with_only_columns(Absence.worker_id)
+    """R50: the absences going on now whose worker the person stands in for (by the one routing
+    rule, absences.directory), each with the absent worker's open work and unactioned post.
+    A fixed number of queries, however many absences and items there are."""
+    directory = Directory.load(now)
+    absences = [absence for worker_id, absence in directory.absences.items()
+                if worker_id != user_id and directory.stand_in(worker_id) == user_id]
+    worker_ids = [absence.worker_id for absence in absences]
+    if not worker_ids:
+        return []
+    # Loading the workers at once lets each absence.worker come from the session, not a query.
+    db.session.scalars(select(User).where(User.id.in_(worker_ids))).all()
     work = db.session.scalars(
         select(Obligation)
         .where(Obligation.worker_id.in_(worker_ids), Obligation.met_at.is_(None))
@@ -82,21 +85,5 @@ def list_covering(user_id: int, now: datetime) -> list[Covering]:
         Covering(absence=absence,
                  work=[obligation for obligation in work if obligation.worker_id == absence.worker_id],
                  post=[item for item in post if item.holder_id == absence.worker_id])
-        for absence in absences
+        for absence in sorted(absences, key=lambda absence: (absence.starts_at, absence.id))
     ]
-
-
-def _covered_absences(user_id: int, now: datetime):
-    """The absences going on now (from the moment each starts) that the person covers."""
-    worker, cover = aliased(User), aliased(User)
-    return (
-        select(Absence)
-        .join(worker, worker.id == Absence.worker_id)
-        .outerjoin(Team, Team.id == worker.team_id)
-        .outerjoin(cover, cover.id == Absence.cover_id)
-        .where(
-            Absence.starts_at <= now, Absence.ends_at > now, Absence.worker_id != user_id,
-            or_(and_(Absence.cover_id == user_id, cover.is_active.is_(True)),
-                and_(or_(Absence.cover_id.is_(None), cover.is_active.is_(False)), Team.manager_id == user_id)),
-        )
-    )
