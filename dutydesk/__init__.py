@@ -7,7 +7,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from config import Config
-from dutydesk import cli, database, display
+from dutydesk import access, cli, database, display
 from dutydesk.absences.views import bp as absences_bp
 from dutydesk.auth import session as auth_session
 from dutydesk.auth.views import bp as auth_bp
@@ -58,6 +58,7 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
     auth_session.init_app(app)
     display.init_app(app)
     errors.init_app(app)
+    access.init_app(app)
     security.init_app(app)
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)

@@ -1,10 +1,17 @@
 """The shapes every area's pages share: forms that keep what was typed, refusals shown beside
-their field, one commit per request, and the log of every view of a child's record."""
+their field, one commit per request, the records a page is about (loaded once a request), and
+the log of every view of a child's record or of a child in a list."""
 
-from flask import abort, redirect, render_template, request
+from collections.abc import Iterable
+
+from flask import abort, g, redirect, render_template, request
 from flask_login import current_user
+from sqlalchemy import insert, or_, select
 
+from dutydesk import rules
+from dutydesk.absences.queries import get_inbox_item
 from dutydesk.auth.session import restored_formdata
+from dutydesk.cases.queries import get_case
 from dutydesk.clock import now_utc
 from dutydesk.contacts import queries
 from dutydesk.errors import DomainError
@@ -52,20 +59,71 @@ def change_rows(*rows) -> bool:
     return False
 
 
+def _once(kind: str, key: int, load):
+    """A record loaded at most once a request: the access check and the view share it."""
+    cache = g.setdefault("records_loaded", {})
+    if (kind, key) not in cache:
+        cache[(kind, key)] = load(key)
+    return cache[(kind, key)]
+
+
+def get_contact_once(contact_id: int):
+    return _once("contact", contact_id, queries.get_contact)
+
+
+def get_referral_once(referral_id: int):
+    return _once("referral", referral_id, get_case)
+
+
+def get_inbox_item_once(inbox_item_id: int):
+    return _once("inbox_item", inbox_item_id, get_inbox_item)
+
+
 def contact_or_404(contact_id: int):
-    contact = queries.get_contact(contact_id)
+    contact = get_contact_once(contact_id)
     if contact is None:
         abort(404)
     return contact
 
 
-def commit_with_record_view(contact_id: int) -> None:
-    """Commit the request's work with the log that the signed-in person saw the child's record.
+def _path() -> str:
+    return request.full_path.rstrip("?")[:500]
+
+
+def commit_with_record_view(contact_id: int | None = None, *, inbox_item_id: int | None = None) -> None:
+    """Commit the request's work with the log that the signed-in person saw the child's record
+    (or an item of post or a message, which may name a child).
 
     Written last, so that a refused operation (rolled back) still leaves the view logged.
     """
-    db.session.add(RecordView(user_id=current_user.id, contact_id=contact_id, at=now_utc(),
-                              path=request.full_path.rstrip("?")[:500]))
+    db.session.add(RecordView(user_id=current_user.id, contact_id=contact_id, inbox_item_id=inbox_item_id,
+                              at=now_utc(), path=_path(), is_list=False))
+    db.session.commit()
+
+
+def log_list_view(*, contact_ids: Iterable[int] = (), inbox_item_ids: Iterable[int] = ()) -> None:
+    """Log that the signed-in person saw these calls' children (or these items of post) in a list.
+
+    Each is logged unless the person saw it, in a list or its record, within
+    `rules.LIST_VIEW_LOGGED_EVERY`: a board refreshing every few seconds logs a child when they
+    appear and then now and again, not at every refresh. One read, and a write only when there
+    is something new to log; call it once the page is built (it commits).
+    """
+    contacts, items = set(contact_ids), set(inbox_item_ids)
+    if not contacts and not items:
+        return
+    now = now_utc()
+    seen = db.session.execute(
+        select(RecordView.contact_id, RecordView.inbox_item_id).where(
+            RecordView.user_id == current_user.id, RecordView.at > now - rules.LIST_VIEW_LOGGED_EVERY,
+            or_(RecordView.contact_id.in_(contacts), RecordView.inbox_item_id.in_(items)))).all()
+    contacts -= {contact_id for contact_id, _ in seen}
+    items -= {item_id for _, item_id in seen}
+    rows = ([{"contact_id": contact_id, "inbox_item_id": None} for contact_id in sorted(contacts)]
+            + [{"contact_id": None, "inbox_item_id": item_id} for item_id in sorted(items)])
+    if rows:
+        common = {"user_id": current_user.id, "at": now, "path": _path(), "is_list": True}
+        db.session.execute(insert(RecordView), [{**common, **row} for row in rows])
     db.session.commit()
 
 

@@ -1,13 +1,12 @@
-"""Who may do what: every permission named once, as the set of roles that grant it.
+"""Who may do what kind of thing: every permission named once, as the set of roles that grant it.
 
-Views guard themselves with `@requires(permission)`; templates ask `can(permission)` before
-showing a link. Checks are by role, never by user name (DESIGN.md §1).
+Which records a person may change is decided by team, in access.py, which also holds the
+`requires` decorator every view declares itself with; templates ask `can(permission)` (or
+`can_change(permission, record)`) before showing a link. Checks are by role and team, never
+by user name (DESIGN.md §1).
 """
 
-from functools import wraps
-
-from flask import abort
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from dutydesk.models.people import Role
 
@@ -21,8 +20,9 @@ SOCIAL_CARE_MANAGER = frozenset({Role.DUTY_MANAGER, Role.SENIOR_MANAGER})
 
 #: Who may have cases allocated to them and own their work (R55).
 HOLDS_CASES = DUTY_TEAM_WORK
-#: Who may accept a transfer into any team, not only their own (R42).
-ACCEPT_ANY_TRANSFER = frozenset({Role.SENIOR_MANAGER})
+#: Who may change records held by any team, not only their own (access.py): accept a transfer
+#: into any team (R42), record any team's absences (R50), acknowledge any team's escalations.
+ACT_IN_ANY_TEAM = frozenset({Role.SENIOR_MANAGER})
 
 #: Log a new call.
 LOG_CALL = FRONT_DOOR
@@ -49,16 +49,14 @@ MANAGE_CASES = SOCIAL_CARE_MANAGER
 VIEW_MY_WORK = DUTY_TEAM_WORK
 #: See the escalations sent to you (and, for managers, your team's) and acknowledge them.
 VIEW_ESCALATIONS = FRONT_DOOR | {Role.SENIOR_MANAGER}
-#: Acknowledge an escalation in any team (a team's duty managers acknowledge their own).
-ACKNOWLEDGE_ANY_ESCALATION = frozenset({Role.SENIOR_MANAGER})
+#: Who is told of escalations addressed to no one in particular (level 2, or nobody else to tell).
+RECEIVE_SENIOR_ESCALATIONS = frozenset({Role.SENIOR_MANAGER})
 #: R50: record a worker's absence and who covers for them.
 MANAGE_ABSENCES = SOCIAL_CARE_MANAGER
-#: R50: record and end the absences of any team's workers (a duty manager, their own team's).
-MANAGE_ANY_TEAMS_ABSENCES = frozenset({Role.SENIOR_MANAGER})
 #: R50: record post, an e-mail or a telephone message received for a worker.
 RECORD_INBOX_ITEM = FRONT_DOOR | {Role.SENIOR_MANAGER}
-#: R50: open an item of post or a message and record what was done about it (the operation
-#: checks that the person holds it, stands in for whoever does, or is a manager).
+#: R50: open an item of post or a message and record what was done about it (access.py: its
+#: holder, whoever stands in for them, the team's managers and senior managers).
 ACTION_INBOX_ITEM = DUTY_TEAM_WORK | {Role.SENIOR_MANAGER}
 
 
@@ -66,19 +64,3 @@ def can(permission: frozenset[Role]) -> bool:
     """Whether the signed-in person holds a role that grants the permission."""
     return current_user.is_authenticated and current_user.has_any_role(permission)
 
-
-def requires(permission: frozenset[Role]):
-    """Let a view run only for a signed-in person holding one of the permission's roles."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def guarded(*args, **kwargs):
-            if not current_user.has_any_role(permission):
-                abort(403)
-            return view(*args, **kwargs)
-
-        guarded.required_permission = permission
-        return guarded
-
-    return decorator

@@ -56,6 +56,11 @@ OFFICE_CLOSES = time(17, 0)
 SIGN_IN_FAILURES_ALLOWED = 5
 SIGN_IN_FAILURE_WINDOW = timedelta(minutes=15)
 
+#: Who could have seen a child, and when: a list that shows the child again and again (the
+#: board refreshes every few seconds) is logged when the child first appears in it for a
+#: person, and again once this long has passed, not at every refresh.
+LIST_VIEW_LOGGED_EVERY = timedelta(minutes=10)
+
 #: Calls may be written up late, but a receipt time this far ahead of the clock is a typo.
 RECEIVED_AT_TOLERANCE = timedelta(minutes=1)
 

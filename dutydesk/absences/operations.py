@@ -4,6 +4,7 @@ from datetime import datetime
 
 from dutydesk import permissions
 from dutydesk.absences.directory import Directory
+from dutydesk.access import check_may_change
 from dutydesk.clock import to_london
 from dutydesk.errors import DomainError
 from dutydesk.escalations.operations import start_ladder
@@ -60,6 +61,7 @@ def record_absence(worker: User, *, starts_at: datetime, ends_at: datetime, cove
             f"{_london(overlapping.ends_at)}: end that absence first or choose other dates", "starts_date")
     absence = Absence(worker=worker, starts_at=starts_at, ends_at=ends_at, cover=cover,
                       reason=reason.strip()[:200], recorded_by=by, recorded_at=now)
+    check_may_change(by, absence, now=now)
     db.session.add(absence)
     db.session.flush()
     return absence
@@ -67,6 +69,7 @@ def record_absence(worker: User, *, starts_at: datetime, ends_at: datetime, cove
 
 def end_absence(absence: Absence, *, by: User, now: datetime) -> Absence:
     """The worker is back early (or the absence is withdrawn before it starts): it ends now."""
+    check_may_change(by, absence, now=now)
     if absence.ends_at <= now:
         raise DomainError(f"This absence ended at {_london(absence.ends_at)}: nothing has been changed")
     absence.ends_at = max(now, absence.starts_at)
@@ -99,23 +102,15 @@ def record_inbox_item(addressed_to: User, *, channel: InboxChannel, sender: str,
     return item
 
 
-def can_action(item: InboxItem, user: User, now: datetime) -> bool:
-    """The holder, the person it was for, whoever stands in for either now, and managers."""
-    if user.id in (item.holder_id, item.addressed_to_id) or user.has_any_role(permissions.SOCIAL_CARE_MANAGER):
-        return True
-    directory = Directory.load(now)
-    return user.id in (directory.stand_in(item.holder_id), directory.stand_in(item.addressed_to_id))
-
-
 def action_inbox_item(item: InboxItem, *, note: str, by: User, now: datetime) -> InboxItem:
-    """Record what was done about it; its ladder stops."""
+    """Record what was done about it; its ladder stops. Its holder, the person it was for, whoever
+    stands in for either, the team's managers and senior managers may (access.py)."""
+    check_may_change(by, item, now=now)
     if item.actioned_at is not None:
         raise DomainError(f"{item.actioned_by.display_name} actioned this at {_london(item.actioned_at)}. "
                           "Nothing has been changed.")
     if not note.strip():
         raise DomainError("Enter what was done about it", "note")
-    if not can_action(item, by, now):
-        raise DomainError(f"This is {item.holder.display_name}'s to action, or their cover's or manager's")
     item.actioned_at, item.actioned_by, item.action_note = now, by, note.strip()
     db.session.flush()
     return item

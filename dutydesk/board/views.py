@@ -8,19 +8,20 @@ from dutydesk.board.queries import RECENT_DAYS, SORTS, UNASSIGNED, BoardFilters,
 from dutydesk.clock import now_utc
 from dutydesk.contacts import queries as contacts
 from dutydesk.models import ObligationKind
-from dutydesk.permissions import requires
+from dutydesk.access import requires
+from dutydesk.pages import log_list_view
 
 bp = Blueprint("board", __name__)
 
 
 @bp.route("/board")
-@requires(permissions.VIEW_BOARD)
+@requires(permissions.VIEW_BOARD, no_record=True)
 def show_board():
     return _render("board/board.html")
 
 
 @bp.route("/board/live")
-@requires(permissions.VIEW_BOARD)
+@requires(permissions.VIEW_BOARD, no_record=True)
 def live():
     """The part of the board that htmx fetches every few seconds and swaps in place."""
     return _render("board/_live.html")
@@ -37,12 +38,16 @@ def _render(template: str):
     board = load_board(team, filters, now_utc())
     workers = contacts.list_duty_workers([team.id])
     args = _args(filters, team.id)
-    return render_template(
+    page = render_template(
         template, board=board, teams=teams, workers=workers, kinds=list(ObligationKind), UNASSIGNED=UNASSIGNED,
         args=args, sort_url=lambda column: _sort_url(filters, args, column),
         live_url=url_for("board.live", **args), refresh_seconds=current_app.config["BOARD_REFRESH_SECONDS"],
         recent_days=RECENT_DAYS,
     )
+    log_list_view(contact_ids=[row.contact.id for row in board.rows]
+                  + [e.obligation.contact_id for e in board.escalations if e.obligation_id is not None],
+                  inbox_item_ids=[e.inbox_item_id for e in board.escalations if e.inbox_item_id is not None])
+    return page
 
 
 def _filters(args) -> BoardFilters:

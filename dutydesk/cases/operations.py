@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from dutydesk import permissions, rules
+from dutydesk.access import check_may_change
 from dutydesk.clock import to_london
 from dutydesk.errors import DomainError
 from dutydesk.extensions import db
@@ -92,6 +93,7 @@ def record_screening_decision(
     """
     if child.contact_id != contact.id:
         raise DomainError("That child is not part of this call")
+    check_may_change(by, child, now=now)
     if not rationale.strip():
         raise DomainError("Record the reasons for the decision", "rationale")
     if is_joint_investigation:
@@ -190,6 +192,7 @@ def can_hold_cases(user: User) -> bool:
 
 def allocate_case(referral: Referral, *, to: User, by: User, now: datetime) -> Referral:
     """R55: give the case to a named, active worker in its team, who then owns its open work."""
+    check_may_change(by, referral, now=now)
     _check_open(referral)
     if referral.pending_transfer is not None:
         raise DomainError(f"The case is waiting for {referral.pending_transfer.to_team.name} to accept its "
@@ -215,6 +218,7 @@ def allocate_case(referral: Referral, *, to: User, by: User, now: datetime) -> R
 def record_unallocated(referral: Referral, *, reason: str, contingency: str, by: User, now: datetime) -> Referral:
     """R54: the case has no named worker (taking it from one, if it had), why, and how the team
     keeps in contact with the child meanwhile. Its open work goes back to the team."""
+    check_may_change(by, referral, now=now)
     _check_open(referral)
     if not reason.strip():
         raise DomainError("Enter why the case has no allocated worker", "reason")
@@ -238,6 +242,7 @@ def record_unallocated(referral: Referral, *, reason: str, contingency: str, by:
 
 def request_transfer(referral: Referral, *, to_team: Team, reason: str, by: User, now: datetime) -> Transfer:
     """R42: ask another team to take the case; they must accept it within a working day."""
+    check_may_change(by, referral, now=now)
     _check_open(referral)
     if referral.pending_transfer is not None:
         raise DomainError(f"The case is already waiting for {referral.pending_transfer.to_team.name} to accept it",
@@ -260,20 +265,13 @@ def request_transfer(referral: Referral, *, to_team: Team, reason: str, by: User
     return transfer
 
 
-def can_accept_transfer(user: User, transfer: Transfer) -> bool:
-    """R42: the receiving team accepts a transfer; a senior manager may accept into any team."""
-    return user.is_active and (user.has_any_role(permissions.ACCEPT_ANY_TRANSFER)
-                               or user.team_id == transfer.to_team_id)
-
-
 def accept_transfer(transfer: Transfer, *, by: User, now: datetime) -> Transfer:
     """R42: the receiving team takes the case and its open work; it is unallocated there until
-    one of them allocates it."""
+    one of them allocates it. The receiving team accepts it, or a senior manager (access.py)."""
+    check_may_change(by, transfer, now=now)
     if transfer.accepted_at is not None:
         raise DomainError(f"{transfer.accepted_by.display_name} already accepted this transfer "
                           f"at {to_london(transfer.accepted_at):%H:%M on %-d %B %Y}")
-    if not can_accept_transfer(by, transfer):
-        raise DomainError(f"Only someone in {transfer.to_team.name}, or a senior manager, can accept the transfer")
     referral = transfer.referral
     _check_open(referral)
     meet_obligation(transfer.obligation, at=now, by=by, now=now)
@@ -324,6 +322,7 @@ def record_strategy_discussion(
     that becomes an obligation of the worker holding the case."""
     if child.contact_id != contact.id:
         raise DomainError("That child is not part of this call")
+    check_may_change(by, child, now=now)
     if held_at > now:
         raise DomainError("The discussion must have taken place already", "held_date")
     if held_at < contact.received_at:

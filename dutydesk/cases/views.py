@@ -4,7 +4,8 @@ transfers between teams (R93, R48, R51, R54, R55, R42)."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from dutydesk import permissions
+from dutydesk import permissions, subjects
+from dutydesk.access import may_change, requires
 from dutydesk.cases import forms, operations, queries
 from dutydesk.clock import now_utc
 from dutydesk.contacts.queries import get_team, get_user, list_duty_teams, list_duty_workers
@@ -18,11 +19,13 @@ from dutydesk.pages import (
     chosen_person,
     commit_with_record_view,
     contact_or_404,
+    get_referral_once,
     load_form,
+    log_list_view,
     record_page,
     show_error,
 )
-from dutydesk.permissions import can, requires
+from dutydesk.permissions import can
 
 bp = Blueprint("cases", __name__)
 
@@ -42,7 +45,7 @@ def _child_or_404(contact, child_id: int):
 
 
 def _case_or_404(referral_id: int):
-    return queries.get_case(referral_id) or abort(404)
+    return get_referral_once(referral_id) or abort(404)
 
 
 def _contact_url(contact_id: int) -> str:
@@ -54,7 +57,7 @@ def _case_url(referral_id: int) -> str:
 
 
 @bp.route("/calls/<int:contact_id>/children/<int:child_id>/decision", methods=["GET", "POST"])
-@requires(permissions.RECORD_DECISIONS)
+@requires(permissions.RECORD_DECISIONS, changes=subjects.CHILD)
 def record_decision(contact_id: int, child_id: int):
     contact = contact_or_404(contact_id)
     child = _child_or_404(contact, child_id)
@@ -91,7 +94,7 @@ def record_decision(contact_id: int, child_id: int):
 
 
 @bp.route("/calls/<int:contact_id>/children/<int:child_id>/strategy-discussion", methods=["GET", "POST"])
-@requires(permissions.RECORD_DECISIONS)
+@requires(permissions.RECORD_DECISIONS, changes=subjects.CHILD)
 def record_strategy_discussion(contact_id: int, child_id: int):
     contact = contact_or_404(contact_id)
     child = _child_or_404(contact, child_id)
@@ -138,7 +141,7 @@ def _record_strategy_discussion(form, contact, child, workers) -> int:
 
 
 @bp.route("/strategy-discussions/<int:discussion_id>")
-@requires(permissions.VIEW_CASES)
+@requires(permissions.VIEW_CASES, reads=subjects.STRATEGY_DISCUSSION)
 def show_strategy_discussion(discussion_id: int):
     discussion = queries.get_strategy_discussion(discussion_id) or abort(404)
     page = render_template("cases/show_strategy_discussion.html", discussion=discussion,
@@ -148,12 +151,11 @@ def show_strategy_discussion(discussion_id: int):
 
 
 @bp.route("/cases/<int:referral_id>")
-@requires(permissions.VIEW_CASES)
+@requires(permissions.VIEW_CASES, reads=subjects.CASE)
 def show_case(referral_id: int):
     referral = _case_or_404(referral_id)
     pending = referral.pending_transfer if referral.is_open else None  # closed: nothing to accept
-    can_accept = (pending is not None and can(permissions.MANAGE_CASES)
-                  and operations.can_accept_transfer(_me(), pending))
+    can_accept = pending is not None and can(permissions.MANAGE_CASES) and may_change(_me(), pending)
     page = render_template(
         "cases/show_case.html", referral=referral, contact=referral.contact, child=referral.child,
         pending=pending, can_accept=can_accept, accept_form=forms.AcceptTransferForm(),
@@ -165,7 +167,7 @@ def show_case(referral_id: int):
 
 
 @bp.route("/cases/<int:referral_id>/allocate", methods=["GET", "POST"])
-@requires(permissions.MANAGE_CASES)
+@requires(permissions.MANAGE_CASES, changes=subjects.CASE)
 def allocate(referral_id: int):
     referral = _case_or_404(referral_id)
     form = load_form(forms.AllocateForm)
@@ -185,7 +187,7 @@ def allocate(referral_id: int):
 
 
 @bp.route("/cases/<int:referral_id>/unallocate", methods=["GET", "POST"])
-@requires(permissions.MANAGE_CASES)
+@requires(permissions.MANAGE_CASES, changes=subjects.CASE)
 def unallocate(referral_id: int):
     referral = _case_or_404(referral_id)
     form = load_form(forms.UnallocateForm)
@@ -209,7 +211,7 @@ def unallocate(referral_id: int):
 
 
 @bp.route("/cases/<int:referral_id>/transfer", methods=["GET", "POST"])
-@requires(permissions.MANAGE_CASES)
+@requires(permissions.MANAGE_CASES, changes=subjects.CASE)
 def request_transfer(referral_id: int):
     referral = _case_or_404(referral_id)
     form = load_form(forms.TransferForm)
@@ -230,7 +232,7 @@ def request_transfer(referral_id: int):
 
 
 @bp.route("/transfers/<int:transfer_id>/accept", methods=["POST"])
-@requires(permissions.MANAGE_CASES)
+@requires(permissions.MANAGE_CASES, changes=subjects.TRANSFER)
 def accept_transfer(transfer_id: int):
     transfer = queries.get_transfer(transfer_id) or abort(404)
     referral = transfer.referral
@@ -251,7 +253,7 @@ def accept_transfer(transfer_id: int):
 
 
 @bp.route("/cases/unallocated")
-@requires(permissions.VIEW_CASES)
+@requires(permissions.VIEW_CASES, no_record=True)
 def unallocated():
     teams = list_duty_teams()
     chosen = request.args.get("team", "")
@@ -264,8 +266,12 @@ def unallocated():
     cases = queries.list_unallocated(team_id)
     transfers = queries.list_pending_transfers(team_id)
     now = now_utc()
-    return render_template(
+    transfers_in = [t for t in transfers if team is None or t.to_team_id == team.id]
+    transfers_out = [t for t in transfers if team is not None and t.from_team_id == team.id]
+    page = render_template(
         "cases/unallocated.html", teams=teams, team=team, cases=cases, now=now,
-        transfers_in=[t for t in transfers if team is None or t.to_team_id == team.id],
-        transfers_out=[t for t in transfers if team is not None and t.from_team_id == team.id],
+        transfers_in=transfers_in, transfers_out=transfers_out,
         waited=lambda since: duration_words((now - since).total_seconds()))
+    log_list_view(contact_ids=[case.referral.contact_id for case in cases]
+                  + [transfer.referral.contact_id for transfer in (*transfers_in, *transfers_out)])
+    return page

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from dutydesk import permissions, rules
+from dutydesk.access import check_may_change
 from dutydesk.clock import to_london
 from dutydesk.errors import DomainError
 from dutydesk.extensions import db
@@ -200,6 +201,7 @@ def record_verbal_handoff(contact: Contact, *, to: User, at: datetime, by: User,
         raise DomainError(f"{to.display_name} is not an active duty worker in {contact.team.name}",
                           "to_worker_id")
     obligation = _obligation_to_meet(contact, ObligationKind.VERBAL_HANDOFF)
+    check_may_change(by, obligation, now=now)
     _meet_verbal_handoff(obligation, to=to, at=at, by=by, now=now)
     db.session.flush()
     return obligation
@@ -210,6 +212,7 @@ def accept_handoff(contact: Contact, *, by: User, now: datetime) -> Contact:
     if not is_duty_worker_of(by, contact.team):
         raise DomainError(f"Only a duty worker in {contact.team.name} can accept this call")
     written = _obligation_to_meet(contact, ObligationKind.WRITTEN_HANDOFF)
+    check_may_change(by, written, now=now)
     meet_obligation(written, at=now, by=by, now=now, details={"accepted_by_name": by.display_name})
     written.worker = by
     contact.accepted_at = now
@@ -227,6 +230,7 @@ def record_referrer_confirmation(contact: Contact, *, received_at: datetime, met
                                  reference: str, by: User, now: datetime, reason: str = "") -> Obligation:
     """R21: the professional referrer has confirmed the referral in writing."""
     obligation = _obligation_to_meet(contact, ObligationKind.REFERRER_CONFIRMATION)
+    check_may_change(by, obligation, now=now)
     meet_obligation(obligation, at=received_at, by=by, now=now, reason=reason,
                     details={"method": method.value, "reference": reference.strip()})
     ref = f", reference {reference.strip()}" if reference.strip() else ""
@@ -245,6 +249,7 @@ def record_police_informed(contact: Contact, *, informed_at: datetime, officer: 
     if not police_reference.strip():
         raise DomainError("Enter the police reference (the crime or incident number)", "police_reference")
     obligation = _obligation_to_meet(contact, ObligationKind.POLICE_INFORMED)
+    check_may_change(by, obligation, now=now)
     meet_obligation(obligation, at=informed_at, by=by, now=now, reason=reason,
                     details={"officer": officer.strip(), "police_reference": police_reference.strip()})
     record_event(contact, action="police_informed", by=by, at=now,
@@ -258,6 +263,7 @@ def record_child_seen(contact: Contact, child: ContactChild, *, seen_at: datetim
                       by: User, now: datetime, reason: str = "") -> Obligation:
     """R35: the child has been seen and spoken to."""
     obligation = _obligation_to_meet(contact, ObligationKind.CHILD_SEEN, child)
+    check_may_change(by, obligation, now=now)
     meet_obligation(obligation, at=seen_at, by=by, now=now, reason=reason,
                     details={"seen_by_id": seen_by.id, "seen_by_name": seen_by.display_name})
     record_event(contact, action="child_seen", by=by, at=now,
@@ -269,6 +275,7 @@ def record_child_seen(contact: Contact, child: ContactChild, *, seen_at: datetim
 
 def record_obligation_reason(obligation: Obligation, *, reason: str, by: User, now: datetime) -> Obligation:
     """Record why an obligation is not (or was not) met in time; R35 asks it of the child not seen."""
+    check_may_change(by, obligation, now=now)
     if not reason.strip():
         raise DomainError("Enter the reason", "reason")
     obligation.reason = reason.strip()

@@ -3,7 +3,8 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from dutydesk import permissions, rules
+from dutydesk import permissions, rules, subjects
+from dutydesk.access import requires
 from dutydesk.clock import now_utc
 from dutydesk.contacts import forms, operations, queries
 from dutydesk.contacts.forms import FLAGS, LogCallForm
@@ -27,10 +28,10 @@ from dutydesk.pages import (
     commit_with_record_view,
     contact_or_404,
     load_form,
+    log_list_view,
     record_page,
     show_error,
 )
-from dutydesk.permissions import requires
 
 bp = Blueprint("contacts", __name__)
 
@@ -40,7 +41,7 @@ def _contact_url(contact) -> str:
 
 
 @bp.route("/calls/new", methods=["GET", "POST"])
-@requires(permissions.LOG_CALL)
+@requires(permissions.LOG_CALL, no_record=True)
 def log_call():
     form = load_form(LogCallForm)
     rows_changed = form.is_submitted() and change_rows(
@@ -108,7 +109,7 @@ def _call_details(form: LogCallForm) -> operations.CallDetails:
 
 
 @bp.route("/calls/<int:contact_id>")
-@requires(permissions.VIEW_CONTACT)
+@requires(permissions.VIEW_CONTACT, reads=subjects.CALL)
 def show_contact(contact_id: int):
     contact = contact_or_404(contact_id)
     commit_with_record_view(contact_id)
@@ -119,7 +120,7 @@ def show_contact(contact_id: int):
 
 
 @bp.route("/calls/<int:contact_id>/verbal-handoff", methods=["GET", "POST"])
-@requires(permissions.RECORD_VERBAL_HANDOFF)
+@requires(permissions.RECORD_VERBAL_HANDOFF, changes=subjects.VERBAL_HANDOFF)
 def record_verbal_handoff(contact_id: int):
     contact = contact_or_404(contact_id)
     form = load_form(forms.VerbalHandoffForm)
@@ -136,7 +137,7 @@ def record_verbal_handoff(contact_id: int):
 
 
 @bp.route("/calls/<int:contact_id>/accept", methods=["POST"])
-@requires(permissions.ACCEPT_HANDOFF)
+@requires(permissions.ACCEPT_HANDOFF, changes=subjects.WRITTEN_HANDOFF)
 def accept_handoff(contact_id: int):
     contact = contact_or_404(contact_id)
     form = forms.AcceptForm()
@@ -153,7 +154,7 @@ def accept_handoff(contact_id: int):
 
 
 @bp.route("/calls/<int:contact_id>/referrer-confirmation", methods=["GET", "POST"])
-@requires(permissions.RECORD_DUTY_WORK)
+@requires(permissions.RECORD_DUTY_WORK, changes=subjects.REFERRER_CONFIRMATION)
 def record_referrer_confirmation(contact_id: int):
     contact = contact_or_404(contact_id)
     form = load_form(forms.ReferrerConfirmationForm)
@@ -170,7 +171,7 @@ def record_referrer_confirmation(contact_id: int):
 
 
 @bp.route("/calls/<int:contact_id>/police-informed", methods=["GET", "POST"])
-@requires(permissions.RECORD_DUTY_WORK)
+@requires(permissions.RECORD_DUTY_WORK, changes=subjects.POLICE_INFORMED)
 def record_police_informed(contact_id: int):
     contact = contact_or_404(contact_id)
     form = load_form(forms.PoliceInformedForm)
@@ -186,7 +187,7 @@ def record_police_informed(contact_id: int):
 
 
 @bp.route("/calls/<int:contact_id>/children/<int:child_id>/seen", methods=["GET", "POST"])
-@requires(permissions.RECORD_DUTY_WORK)
+@requires(permissions.RECORD_DUTY_WORK, changes=subjects.CHILD_SEEN)
 def record_child_seen(contact_id: int, child_id: int):
     contact = contact_or_404(contact_id)
     form = load_form(forms.ChildSeenForm)
@@ -207,7 +208,7 @@ def record_child_seen(contact_id: int, child_id: int):
 
 
 @bp.route("/calls/<int:contact_id>/obligations/<int:obligation_id>/reason", methods=["GET", "POST"])
-@requires(permissions.RECORD_DUTY_WORK)
+@requires(permissions.RECORD_DUTY_WORK, changes=subjects.CLOCK)
 def record_obligation_reason(contact_id: int, obligation_id: int):
     contact = contact_or_404(contact_id)
     obligation = next((o for o in contact.obligations if o.id == obligation_id), None) or abort(404)
@@ -224,11 +225,13 @@ def record_obligation_reason(contact_id: int, obligation_id: int):
 
 
 @bp.route("/queue")
-@requires(permissions.VIEW_QUEUE)
+@requires(permissions.VIEW_QUEUE, no_record=True)
 def queue():
     teams = queries.list_duty_teams()
     team_id = request.args.get("team", type=int) or current_user.team_id
     team = next((t for t in teams if t.id == team_id), teams[0] if teams else None)
     contacts = queries.list_team_queue(team.id) if team else []
-    return render_template("contacts/queue.html", teams=teams, team=team, contacts=contacts,
+    page = render_template("contacts/queue.html", teams=teams, team=team, contacts=contacts,
                            now=now_utc(), ObligationKind=ObligationKind)
+    log_list_view(contact_ids=[contact.id for contact in contacts])
+    return page

@@ -9,7 +9,7 @@ from dutydesk.extensions import db
 def init_app(app) -> None:
     @app.errorhandler(403)
     def forbidden(error):
-        return render_template("errors/403.html"), 403
+        return render_template("errors/403.html", message=error.description), 403
 
     @app.errorhandler(404)
     def not_found(error):

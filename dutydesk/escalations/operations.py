@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from dutydesk import permissions
+from dutydesk.access import check_may_change
 from dutydesk.errors import DomainError
 from dutydesk.models import Escalation, User
 from dutydesk.models.escalations import Escalating
@@ -17,21 +17,12 @@ def start_ladder(item: Escalating, ladder_name: str, *, created_at: datetime, du
     item.escalates_at = ladder.step_at(level, due_at)
 
 
-def can_acknowledge(escalation: Escalation, user: User) -> bool:
-    """The person told, the team's duty managers, and any senior manager may acknowledge it."""
-    if escalation.recipient_id == user.id:
-        return True
-    if user.has_any_role(permissions.ACKNOWLEDGE_ANY_ESCALATION):
-        return True
-    return user.has_any_role(permissions.SOCIAL_CARE_MANAGER) and user.team_id == escalation.team_id
-
-
 def acknowledge(escalation: Escalation, *, by: User, now: datetime, note: str = "") -> Escalation:
-    """Record that someone has seen the escalation and is dealing with it."""
+    """Record that someone has seen the escalation and is dealing with it: the person told (or whoever
+    stands in for them), the team's managers, or a senior manager (access.py)."""
+    check_may_change(by, escalation, now=now)
     if escalation.acknowledged_at is not None:
         raise DomainError(f"{escalation.acknowledged_by.display_name} acknowledged this already. Nothing has been changed.")
-    if not can_acknowledge(escalation, by):
-        raise DomainError("Only the person it was sent to, the team's manager or a senior manager can acknowledge it")
     escalation.acknowledged_at = now
     escalation.acknowledged_by = by
     escalation.acknowledgement = note.strip()

@@ -18,7 +18,7 @@ WAITING_SHOWN = 200
 
 def _addressed_to(user: User):
     """Escalations sent to the person; the senior managers share those sent to no one."""
-    if user.has_any_role(permissions.ACKNOWLEDGE_ANY_ESCALATION):
+    if user.has_any_role(permissions.RECEIVE_SENIOR_ESCALATIONS):
         return or_(Escalation.recipient_id == user.id, Escalation.recipient_id.is_(None))
     return Escalation.recipient_id == user.id
 

@@ -3,39 +3,43 @@
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_login import current_user
 
-from dutydesk import permissions
+from dutydesk import permissions, subjects
+from dutydesk.access import requires
 from dutydesk.clock import now_utc
 from dutydesk.errors import DomainError
 from dutydesk.escalations import operations, queries
 from dutydesk.extensions import db
 from dutydesk.models import ObligationKind
-from dutydesk.permissions import requires
+from dutydesk.pages import log_list_view
 from dutydesk.rules import LADDERS
 
 bp = Blueprint("escalations", __name__)
 
 
 @bp.route("/escalations")
-@requires(permissions.VIEW_ESCALATIONS)
+@requires(permissions.VIEW_ESCALATIONS, no_record=True)
 def list_escalations():
     now = now_utc()
     g.escalations_waiting = waiting_count = queries.count_waiting_for(current_user)  # the header's too
     is_manager = current_user.has_any_role(permissions.SOCIAL_CARE_MANAGER) and current_user.team_id is not None
-    return render_template(
-        "escalations/list.html", now=now,
-        waiting=queries.list_waiting_for(current_user),
-        waiting_count=waiting_count,
-        team_waiting=(queries.list_team_waiting(current_user.team_id, exclude_for=current_user,
-                                                limit=queries.WAITING_SHOWN) if is_manager else []),
+    waiting = queries.list_waiting_for(current_user)
+    team_waiting = (queries.list_team_waiting(current_user.team_id, exclude_for=current_user,
+                                              limit=queries.WAITING_SHOWN) if is_manager else [])
+    acknowledged = queries.list_acknowledged(current_user, now)
+    page = render_template(
+        "escalations/list.html", now=now, waiting=waiting, waiting_count=waiting_count, team_waiting=team_waiting,
         ladders=[(kind.label, LADDERS[kind.value]) for kind in ObligationKind]
         + [("Post, e-mail or telephone message actioned", LADDERS["inbox_item"])],
-        acknowledged=queries.list_acknowledged(current_user, now),
-        is_manager=is_manager, acknowledged_days=queries.ACKNOWLEDGED_SHOWN_FOR.days,
+        acknowledged=acknowledged, is_manager=is_manager, acknowledged_days=queries.ACKNOWLEDGED_SHOWN_FOR.days,
     )
+    shown = [*waiting, *team_waiting, *acknowledged]
+    log_list_view(contact_ids=[e.obligation.contact_id for e in shown if e.obligation_id is not None],
+                  inbox_item_ids=[e.inbox_item_id for e in shown if e.inbox_item_id is not None])
+    return page
 
 
 @bp.route("/escalations/<int:escalation_id>/acknowledge", methods=["POST"])
-@requires(permissions.VIEW_ESCALATIONS)
+@requires(permissions.VIEW_ESCALATIONS, changes=subjects.ESCALATION)
 def acknowledge(escalation_id: int):
     escalation = queries.get_escalation(escalation_id) or abort(404)
     try:

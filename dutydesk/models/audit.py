@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dutydesk.extensions import db
@@ -29,15 +29,29 @@ class ContactEvent(db.Model):
 
 
 class RecordView(db.Model):
-    """Somebody opened a child's record. Kept for audit; never changed once written."""
+    """Somebody saw a child's record, or a child in a list, or an item of post or a message.
+
+    Kept so that "who could have seen this child, and when" has an answer; never changed once
+    written. A list shown again and again (the board refreshes itself) is logged when a child
+    first appears in it and again after `rules.LIST_VIEW_LOGGED_EVERY`, not at every refresh.
+    """
 
     __tablename__ = "record_views"
+    __table_args__ = (
+        CheckConstraint("(contact_id IS NULL) <> (inbox_item_id IS NULL)", name="record_view_has_one_subject"),
+        # A list asks what the person saw lately before logging it again.
+        Index("ix_record_views_user_id_at", "user_id", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: The call whose child was seen, or (for post and messages) the item seen.
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"), index=True, nullable=True)
+    inbox_item_id: Mapped[int | None] = mapped_column(ForeignKey("inbox_items.id"), index=True, nullable=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     path: Mapped[str] = mapped_column(String(500))
+    #: Seen as a line of a list (the board, a queue), rather than the record itself opened.
+    is_list: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     user: Mapped[User] = relationship()
 

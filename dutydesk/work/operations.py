@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from dutydesk.absences.operations import route_new_work
+from dutydesk.access import check_may_change
 from dutydesk.clock import to_london
 from dutydesk.errors import DomainError
 from dutydesk.escalations.operations import start_ladder
@@ -92,6 +93,7 @@ def withdraw_obligation(obligation: Obligation, *, reason: str, by: User, now: d
 def reassign_obligation(obligation: Obligation, *, to: User, by: User, now: datetime) -> Obligation:
     """Give an open obligation to another named worker, who owns it from now (or whoever stands
     in for them while they are away: R50)."""
+    check_may_change(by, obligation, now=now)
     if obligation.met_at is not None:
         raise DomainError(f"{obligation.label} is already done: there is nothing to reassign")
     if not to.is_active:
@@ -115,6 +117,7 @@ def reassign_obligation(obligation: Obligation, *, to: User, by: User, now: date
 def add_action(contact: Contact, *, title: str, owner: User, due_at: datetime, by: User, now: datetime,
                child: ContactChild | None = None) -> Obligation:
     """R19: something to be done about a call or a child, with a named owner and a deadline."""
+    check_may_change(by, child or contact, now=now)
     if not title.strip():
         raise DomainError("Enter what must be done", "title")
     if not owner.is_active:
@@ -132,6 +135,7 @@ def add_action(contact: Contact, *, title: str, owner: User, due_at: datetime, b
 
 def complete_action(action: Obligation, *, by: User, now: datetime, note: str = "") -> Obligation:
     """Record that an action has been done."""
+    check_may_change(by, action, now=now)
     if action.kind is not ObligationKind.ACTION:
         raise DomainError(f"{action.kind.label} is recorded on its own page, not completed as an action")
     meet_obligation(action, at=now, by=by, now=now, details={"note": note.strip()} if note.strip() else None)

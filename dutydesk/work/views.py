@@ -3,13 +3,13 @@
 from flask import Blueprint, abort, flash, render_template, url_for
 from flask_login import current_user
 
-from dutydesk import permissions
+from dutydesk import permissions, subjects
+from dutydesk.access import requires
 from dutydesk.clock import now_utc
 from dutydesk.contacts.queries import list_duty_workers
 from dutydesk.display import london, urgency_of
 from dutydesk.forms import person_choices
-from dutydesk.pages import chosen_person, contact_or_404, load_form, record_page
-from dutydesk.permissions import requires
+from dutydesk.pages import chosen_person, contact_or_404, load_form, log_list_view, record_page
 from dutydesk.rules import Urgency, urgency
 from dutydesk.work import forms, operations, queries
 
@@ -32,7 +32,7 @@ def _obligation_or_404(contact, obligation_id: int):
 
 
 @bp.route("/calls/<int:contact_id>/actions/new", methods=["GET", "POST"])
-@requires(permissions.RECORD_DECISIONS)
+@requires(permissions.RECORD_DECISIONS, changes=subjects.CALL)
 def add_action(contact_id: int):
     contact = contact_or_404(contact_id)
     form = load_form(forms.AddActionForm)
@@ -54,7 +54,7 @@ def add_action(contact_id: int):
 
 
 @bp.route("/calls/<int:contact_id>/obligations/<int:obligation_id>/reassign", methods=["GET", "POST"])
-@requires(permissions.RECORD_DECISIONS)
+@requires(permissions.RECORD_DECISIONS, changes=subjects.CLOCK)
 def reassign(contact_id: int, obligation_id: int):
     contact = contact_or_404(contact_id)
     obligation = _obligation_or_404(contact, obligation_id)
@@ -75,7 +75,7 @@ def reassign(contact_id: int, obligation_id: int):
 
 
 @bp.route("/calls/<int:contact_id>/obligations/<int:obligation_id>/complete", methods=["GET", "POST"])
-@requires(permissions.RECORD_DECISIONS)
+@requires(permissions.RECORD_DECISIONS, changes=subjects.CLOCK)
 def complete_action(contact_id: int, obligation_id: int):
     contact = contact_or_404(contact_id)
     obligation = _obligation_or_404(contact, obligation_id)
@@ -90,16 +90,22 @@ def complete_action(contact_id: int, obligation_id: int):
 
 
 @bp.route("/my-work")
-@requires(permissions.VIEW_MY_WORK)
+@requires(permissions.VIEW_MY_WORK, no_record=True)
 def my_work():
     now = now_utc()
     work = queries.list_open_work(current_user.id)
     post = queries.list_held_inbox_items(current_user.id)
-    return render_template(
+    cases = queries.list_allocated_cases(current_user.id)
+    covering = queries.list_covering(current_user.id, now)
+    page = render_template(
         "work/my_work.html", work=work, now=now,
         overdue=sum(1 for obligation in work if urgency_of(obligation, now) is Urgency.OVERDUE),
-        cases=queries.list_allocated_cases(current_user.id),
-        post=post,
+        cases=cases, post=post,
         post_overdue=sum(1 for item in post if urgency(item.received_at, item.due_at, now) is Urgency.OVERDUE),
-        covering=queries.list_covering(current_user.id, now),
+        covering=covering,
     )
+    log_list_view(
+        contact_ids=[o.contact_id for o in work] + [case.contact_id for case in cases]
+        + [o.contact_id for cover in covering for o in cover.work],
+        inbox_item_ids=[item.id for item in post] + [item.id for cover in covering for item in cover.post])
+    return page

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from dutydesk.access import AccessRefused
 from dutydesk.absences.operations import action_inbox_item, end_absence, record_absence, record_inbox_item
 from dutydesk.errors import DomainError
 from dutydesk.escalations.sweep import sweep
@@ -276,6 +277,6 @@ def test_someone_neither_holding_the_post_nor_standing_in_cannot_action_it(north
     away(north, cover=north.cover)
     item = new_post(north, at("2026-11-23 10:00"))
 
-    with pytest.raises(DomainError, match="This is Cora Lind's to action"):
+    with pytest.raises(AccessRefused, match=r"Only the managers of Duty North, Cora Lind or Wes Adebayo \(whose work"):
         action_inbox_item(item, note="Done", by=north.other, now=at("2026-11-23 11:00"))
     assert item.actioned_at is None

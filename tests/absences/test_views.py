@@ -62,7 +62,7 @@ def inbox_form(worker, **overrides):
 
 def away(worker, *, starts, ends, cover=None, now=None):
     absence = absences.record_absence(worker, starts_at=starts, ends_at=ends, cover=cover, reason="Training",
-                                      by=person("manager"), now=now or at(NOW))
+                                      by=person("senior"), now=now or at(NOW))
     db.session.commit()
     return absence
 
@@ -221,7 +221,12 @@ def test_a_manager_records_and_sees_only_their_own_teams_absences(app, team):
     assert error_beside(page, "worker_id") == "Choose who is away from the list"
     assert "Tom Birch" not in client.get("/absences").get_data(as_text=True)
     token = csrf_token(client.get("/absences").get_data(as_text=True))
-    assert client.post(f"/absences/{theirs.id}/end", data={"csrf_token": token}).status_code == 404
+    refused = client.post(f"/absences/{theirs.id}/end", data={"csrf_token": token})
+    assert refused.status_code == 403
+    assert ("You cannot change Tom Birch&#39;s absences: it is held by Duty South. Only the managers of Duty South "
+            "or a senior manager can. You are in Duty North.") in refused.get_data(as_text=True)
+    db.session.refresh(theirs)
+    assert theirs.ended_by_id is None and theirs.ends_at == at(NOW) + timedelta(days=1)
 
     senior = signed_in(app, "senior")
     page = senior.get("/absences").get_data(as_text=True)
@@ -360,13 +365,17 @@ def test_the_holder_records_what_was_done_and_it_leaves_their_work(app, team):
 def test_someone_who_neither_holds_nor_covers_it_is_told_whose_it_is(app, team):
     item = letter(person("priya"))
     client = signed_in(app, "sam")
-    page = client.get(f"/inbox-items/{item.id}/action").get_data(as_text=True)
-    assert "This is Priya Shah&#39;s to action, or their cover&#39;s or a manager&#39;s." in page
-    assert 'name="note"' not in page
+    response = client.get(f"/inbox-items/{item.id}/action")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 403
+    refusal = ("You cannot change post for Priya Shah: it is held by Duty North. Only the managers of Duty North, "
+               "Priya Shah (whose work it is) or whoever stands in for them while they are away or a senior "
+               "manager can.")
+    assert refusal in page.replace("&#39;", "'")
+    assert 'name="note"' not in page and "Attendance figures" not in page  # what it says is not shown either
     token = csrf_token(page)
-    page = client.post(f"/inbox-items/{item.id}/action",
-                       data={"csrf_token": token, "note": "Done"}).get_data(as_text=True)
-    assert "This is Priya Shah&#39;s to action, or their cover&#39;s or manager&#39;s" in page
+    response = client.post(f"/inbox-items/{item.id}/action", data={"csrf_token": token, "note": "Done"})
+    assert response.status_code == 403 and refusal in response.get_data(as_text=True).replace("&#39;", "'")
     db.session.refresh(item)
     assert item.actioned_at is None
 

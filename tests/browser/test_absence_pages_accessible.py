@@ -77,5 +77,16 @@ def test_every_absence_and_post_page_has_no_accessibility_violations(page: Page)
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, "hana")
     page.goto("/absences")
-    expect(page.get_by_role("heading", level=1)).to_have_text("You do not have access to this page")
+    expect(page.get_by_role("heading", level=1)).to_have_text("You cannot do this")
+    expect(page.locator("#refusal")).to_contain_text("This page is for a duty manager or senior manager")
+    check_accessibility(page)
+    page.goto("/my-work")  # hana may not open the page at all: her role says so
+    expect(page.locator("#refusal")).to_contain_text("You are signed in as Hana Cole (call handler)")
+
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, "sam")  # a colleague of Priya's, neither holding her post nor standing in for her
+    page.goto(f"/inbox-items/{item.id}/action")
+    expect(page.get_by_role("heading", level=1)).to_have_text("You cannot do this")
+    expect(page.locator("#refusal")).to_contain_text("Only the managers of North Duty, Priya Shah")
+    expect(page.get_by_text("Please ring back about Leo")).to_have_count(0)
     check_accessibility(page)

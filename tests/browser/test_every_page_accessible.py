@@ -55,5 +55,5 @@ def test_every_record_page_and_error_page_has_no_accessibility_violations(page: 
     expect(page.get_by_role("heading", level=1)).to_have_text("North Duty")
     check_accessibility(page)
     page.goto("/queue")
-    expect(page.get_by_role("heading", level=1)).to_have_text("You do not have access to this page")
+    expect(page.get_by_role("heading", level=1)).to_have_text("You cannot do this")
     check_accessibility(page)
