@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from flask import current_app
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import func, insert, select, text, update
 
 from dutydesk.absences.operations import record_inbox_item
 from dutydesk.clock import now_utc
@@ -50,7 +50,8 @@ def due_obligations(team, count: int, *, level: EscalationLevel, due_from: datet
     """Insert `count` open written hand-offs of one call, due one after another from due_from
     across `spread`, whose next step is `level`; committed, for other processes to see."""
     contact = create_contact(due_from - timedelta(hours=1), team=team, now=due_from - timedelta(hours=1))
-    db.session.execute(delete(Obligation))  # the call's own clocks stay out of the count
+    # The call's own clocks take no step, so stay out of the count (records are never deleted).
+    db.session.execute(update(Obligation).values(escalates_at=None))
     rows = []
     for n in range(count):
         due_at = due_from + spread * n / count
