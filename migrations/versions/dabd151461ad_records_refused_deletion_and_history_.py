@@ -11,7 +11,7 @@ operation that recreates a table (`op.batch_alter_table` copying it to a new one
 table's triggers, so such a migration must make them again afterwards.
 
 Revision ID: dabd151461ad
-Revises: c5897cdcc200
+Revises: bfe91aeca113
 Create Date: 2026-12-02 12:56:32.789493
 
 """
@@ -22,7 +22,7 @@ from dutydesk.models import guards
 
 # revision identifiers, used by Alembic.
 revision = 'dabd151461ad'
-down_revision = 'c5897cdcc200'
+down_revision = 'bfe91aeca113'
 branch_labels = None
 depends_on = None
 
