@@ -2,6 +2,7 @@
 over one connection; a scheduler stopped by SIGTERM while sending gives back what it claimed."""
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -48,6 +49,24 @@ def test_a_burst_is_emailed_in_one_delivery_run_over_one_connection_each_message
     assert {e.email_status for e in issued} == {EmailStatus.SENT}
     assert sorted(mailbox.message_ids()) == sorted(f"<escalation-{e.id}@127.0.0.1>" for e in issued)
     assert len(mailbox.peers) == 1
+
+
+def test_three_sweeps_at_once_email_each_escalation_once(mailbox, front, app):
+    contact = quiet_call(front, now_utc() - timedelta(days=30))
+    open_work(front, contact, 200, due_at=now_utc() - timedelta(days=20), now=now_utc() - timedelta(days=21))
+    environment = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "FLASK_APP": "dutydesk",
+                   "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(app.config["MAIL_PORT"])}
+
+    processes = [subprocess.Popen([sys.executable, "-m", "flask", "sweep"], cwd=ROOT, env=environment,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for _ in range(3)]
+    outputs = [process.communicate(timeout=180)[0] for process in processes]
+
+    assert [process.returncode for process in processes] == [0, 0, 0], outputs
+    issued = escalations()
+    assert len(issued) == 3 * 201 > mail.BATCH_SIZE
+    assert sum(int(re.search(r"E-mails: (\d+) sent", output).group(1)) for output in outputs) == len(issued)
+    assert {e.email_status for e in issued} == {EmailStatus.SENT}
+    assert sorted(mailbox.message_ids()) == sorted(f"<escalation-{e.id}@127.0.0.1>" for e in issued)
 
 
 def test_a_scheduler_stopped_while_sending_gives_back_what_it_claimed_and_exits(smtp_server, front, app):
