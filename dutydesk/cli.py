@@ -12,7 +12,7 @@ from dutydesk.clock import now_utc
 from dutydesk.escalations.sweep import sweep as run_sweep
 from dutydesk.extensions import db
 from dutydesk.models import Role, Team, User
-from dutydesk.scheduler import JOBS, run_until_stopped
+from dutydesk.scheduler import JOBS, run_until_stopped, stop_on_signals
 
 
 def init_app(app) -> None:
@@ -67,5 +67,7 @@ def scheduler():
 
 @click.command("sweep")
 def sweep():
-    """Issue every escalation that has fallen due and send waiting e-mails, once, then stop."""
-    click.echo(run_sweep(now_utc()))
+    """Issue every escalation that has fallen due and send waiting e-mails, once, then stop.
+
+    SIGTERM or Ctrl-C stops it early, as it stops the scheduler: nothing claimed is left waiting."""
+    click.echo(run_sweep(now_utc(), stop=stop_on_signals()))

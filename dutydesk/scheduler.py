@@ -44,19 +44,26 @@ def build_scheduler(app, stop: Event | None = None) -> BackgroundScheduler:
     return scheduler
 
 
-def run_until_stopped(app) -> None:
-    """Run the jobs until SIGTERM or SIGINT, then let those running finish or give back their work."""
+def stop_on_signals() -> Event:
+    """An event that SIGTERM or SIGINT sets (only that: whoever reads it does the rest, outside
+    the handler). Read it with is_set(), which takes no lock the handler could be waiting on."""
     stop = Event()
-    scheduler = build_scheduler(app, stop)
 
     def ask_to_stop(signum, frame):
-        stop.set()  # only this: the main thread below does the rest, outside the handler
+        stop.set()
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, ask_to_stop)
+    return stop
+
+
+def run_until_stopped(app) -> None:
+    """Run the jobs until SIGTERM or SIGINT, then let those running finish or give back their work."""
+    stop = stop_on_signals()
+    scheduler = build_scheduler(app, stop)
     scheduler.start()
     try:
-        while not stop.is_set():  # is_set() takes no lock, so the handler can never wait on this loop
+        while not stop.is_set():
             time.sleep(STOP_POLL_SECONDS)
         log.info("stopping: the jobs running finish or give back what they claimed")
     finally:

@@ -1,5 +1,6 @@
 """Delivery at scale and at a stop, over a real SMTP server: a burst drains in one delivery run
-over one connection; a scheduler stopped by SIGTERM while sending gives back what it claimed."""
+over one connection; sweeps at once e-mail each escalation once; a scheduler (or a sweep) stopped
+by SIGTERM while sending gives back what it claimed."""
 
 import os
 import re
@@ -10,6 +11,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from dutydesk.clock import now_utc
@@ -69,14 +71,19 @@ def test_three_sweeps_at_once_email_each_escalation_once(mailbox, front, app):
     assert sorted(mailbox.message_ids()) == sorted(f"<escalation-{e.id}@127.0.0.1>" for e in issued)
 
 
-def test_a_scheduler_stopped_while_sending_gives_back_what_it_claimed_and_exits(smtp_server, front, app):
+@pytest.mark.parametrize("command, said_at_the_end", [
+    ("scheduler", "dutydesk scheduler stopped"),  # the scheduler process
+    ("sweep", "given back unsent"),  # one sweep, as cron would run it
+])
+def test_a_scheduler_or_a_sweep_stopped_by_sigterm_while_sending_gives_back_what_it_claimed_and_exits(
+        smtp_server, front, app, command, said_at_the_end):
     mailbox = smtp_server()
     mailbox.delay = 0.2  # a slow server: the scheduler is still sending when it is stopped
     contact = quiet_call(front, now_utc() - timedelta(days=30))
     open_work(front, contact, 20, due_at=now_utc() - timedelta(days=20), now=now_utc() - timedelta(days=21))
     environment = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "FLASK_APP": "dutydesk",
                    "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(app.config["MAIL_PORT"])}
-    process = subprocess.Popen([sys.executable, "-m", "flask", "scheduler"], cwd=ROOT, env=environment,
+    process = subprocess.Popen([sys.executable, "-m", "flask", command], cwd=ROOT, env=environment,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 60
@@ -92,7 +99,7 @@ def test_a_scheduler_stopped_while_sending_gives_back_what_it_claimed_and_exits(
             process.communicate()
     assert process.returncode == 0, output
     assert time.monotonic() - stopped_at < 10, output
-    assert "dutydesk scheduler stopped" in output
+    assert said_at_the_end in output
 
     db.session.rollback()
     issued = escalations()
