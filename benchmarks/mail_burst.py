@@ -33,7 +33,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from benchmarks.board import machine
-from benchmarks.run import DEFAULT_OUTPUT, DEFAULT_POSTGRES, ROOT, BenchError, free_port, log, run_checked, write_section
+from benchmarks.run import (DEFAULT_OUTPUT, DEFAULT_POSTGRES, ROOT, BenchError, free_port, log, run_checked,
+                            write_section)
 from benchmarks.smtp_server import SmtpServer
 from benchmarks.sweep import POSTGRESQL, SQLITE, Database, Generator, seed_people
 

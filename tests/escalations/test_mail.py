@@ -8,9 +8,9 @@ import pytest
 from dutydesk.escalations.mail import retry_after
 from dutydesk.escalations.sweep import sweep
 from dutydesk.extensions import db
-from dutydesk.models import EmailStatus, Escalation
+from dutydesk.models import EmailStatus, Escalation, Role
 from dutydesk.rules import EscalationLevel
-from tests.factories import at
+from tests.factories import at, create_user
 
 from .conftest import call, escalations, everything_in
 
@@ -224,3 +224,17 @@ def test_an_email_that_cannot_be_built_fails_alone_with_its_reason_and_the_next_
     assert sweep(at("2026-11-23 12:45")).emails.sent == 1
     assert mailbox.messages[-1][0] == ["manager@example.invalid"]
     assert later.reference in mailbox.messages[-1][1]["Subject"]
+
+
+def test_a_message_to_the_senior_managers_goes_to_those_not_refused_and_notes_the_one_refused(mailbox, contact):
+    create_user("senior2", (Role.SENIOR_MANAGER,), None, display_name="Sade Bello")
+    db.session.commit()
+    mailbox.refuse_recipients = {"senior2@example.invalid": "550 5.2.1 Mailbox disabled"}
+
+    sweep(at("2026-11-23 11:30"))
+
+    to_seniors = escalations(level=EscalationLevel.SENIOR)[0]
+    assert to_seniors.email_status is EmailStatus.SENT
+    assert to_seniors.email_error == \
+        "Refused by the mail server for senior2@example.invalid: 550 5.2.1 Mailbox disabled"
+    assert mailbox.messages[-1][0] == ["senior@example.invalid"]
