@@ -1,20 +1,21 @@
 """`python -m benchmarks`: the log-a-call benchmark (benchmarks/run.py), then the live board's
-(benchmarks/board.py), then the escalation sweep's (benchmarks/sweep.py). Each writes its own
-section of docs/benchmarks.md.
+(benchmarks/board.py), the escalation sweep's (benchmarks/sweep.py) and the burst of escalation
+e-mail (benchmarks/mail_burst.py). Each writes its own section of docs/benchmarks.md.
 
-`--only log-call`, `--only board` or `--only sweep` runs one of them; `--board-calls 10000,100000`
-sets the board's sizes (other than the default, it writes nowhere unless `--output` is given);
-`--output` goes to all three; `--databases` and `--postgres-url` go to the log-a-call benchmark and
-to the sweep's; every other option goes to the log-a-call benchmark.
+`--only log-call`, `--only board`, `--only sweep` or `--only mail` runs one of them (`make bench
+BENCH_ARGS="--only mail"`); `--board-calls 10000,100000` sets the board's sizes (other than the
+default, it writes nowhere unless `--output` is given); `--output` goes to all four; `--databases`
+and `--postgres-url` go to the log-a-call benchmark, the sweep's and the e-mail burst's; every
+other option goes to the log-a-call benchmark.
 """
 
 import argparse
 import sys
 
-from benchmarks import board, run, sweep
+from benchmarks import board, mail_burst, run, sweep
 
 parser = argparse.ArgumentParser(add_help=False)
-parser.add_argument("--only", choices=["log-call", "board", "sweep"])
+parser.add_argument("--only", choices=["log-call", "board", "sweep", "mail"])
 parser.add_argument("--board-calls")
 parser.add_argument("--output")
 known, rest = parser.parse_known_args(sys.argv[1:])
@@ -35,4 +36,6 @@ if known.only in (None, "board"):
     status = board.main(board_args) or status
 if known.only in (None, "sweep"):
     status = sweep.main(sweep_args + output) or status
+if known.only in (None, "mail"):
+    status = mail_burst.main(sweep_args + output) or status
 sys.exit(status)

@@ -679,12 +679,38 @@ concurrency**, judged against the one-row baseline, as the issue states. {verdic
   request in-process beside the bare insert and a signed-in no-op, lists the SQL statements it
   sends, and prints cProfile's view of it.
 """
-    from benchmarks import board, sweep
-
-    # The live board's and the sweep's sections (benchmarks/board.py, sweep.py) are kept as they are.
-    kept = "".join("\n" + section for section in (board.existing_section(path), sweep.existing_section(path)) if section)
+    # The other scenarios' sections (the board's, the sweep's, the e-mail burst's) are kept as they are.
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text_ + kept)
+    path.write_text(text_ + "".join(f"\n{section}\n" for section in kept_sections(path)))
+
+
+#: A scenario's own section of the results file, between its two markers.
+SECTION = re.compile(r"<!-- (?P<name>[\w-]+)-benchmark:start -->.*?<!-- (?P=name)-benchmark:end -->", re.S)
+
+
+def kept_sections(path: Path) -> list[str]:
+    """Every scenario's section of the results file, as last written."""
+    try:
+        return [found.group(0) for found in SECTION.finditer(path.read_text())]
+    except OSError:
+        return []
+
+
+def write_section(path: Path, name: str, new: str, after: str | None = None) -> None:
+    """Put scenario `name`'s section (`new`, with its markers) into the results file: in place of
+    the one written last time, else after scenario `after`'s section, else at the end."""
+    text_ = path.read_text() if path.exists() else "# Benchmarks\n"
+    new = new.strip("\n")
+    start, end = f"<!-- {name}-benchmark:start -->", f"<!-- {name}-benchmark:end -->"
+    if start in text_ and end in text_:
+        text_ = text_[:text_.index(start)] + new + text_[text_.index(end) + len(end):]
+    elif after and (anchor := f"<!-- {after}-benchmark:end -->") in text_:
+        cut = text_.index(anchor) + len(anchor)
+        text_ = text_[:cut] + "\n\n" + new + text_[cut:]
+    else:
+        text_ = text_.rstrip("\n") + "\n\n" + new
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text_.rstrip("\n") + "\n")
 
 
 # ---------------------------------------------------------------------------------------------

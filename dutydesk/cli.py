@@ -12,7 +12,7 @@ from dutydesk.clock import now_utc
 from dutydesk.escalations.sweep import sweep as run_sweep
 from dutydesk.extensions import db
 from dutydesk.models import Role, Team, User
-from dutydesk.scheduler import JOBS, build_scheduler
+from dutydesk.scheduler import JOBS, run_until_stopped, stop_on_signals
 
 
 def init_app(app) -> None:
@@ -56,15 +56,18 @@ def create_user_command(username, display_name, roles, team_name, email, passwor
 
 @click.command("scheduler")
 def scheduler():
-    """Run the scheduler process (never inside web workers)."""
+    """Run the scheduler process (never inside web workers) until SIGTERM or Ctrl-C."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line for every run
     app = current_app._get_current_object()
     click.echo(f"dutydesk scheduler started with {len(JOBS)} job(s)")
-    build_scheduler(app).start()
+    run_until_stopped(app)
+    click.echo("dutydesk scheduler stopped")
 
 
 @click.command("sweep")
 def sweep():
-    """Issue every escalation that has fallen due and send waiting e-mails, once, then stop."""
-    click.echo(run_sweep(now_utc()))
+    """Issue every escalation that has fallen due and send waiting e-mails, once, then stop.
+
+    SIGTERM or Ctrl-C stops it early, as it stops the scheduler: nothing claimed is left waiting."""
+    click.echo(run_sweep(now_utc(), stop=stop_on_signals()))

@@ -14,13 +14,17 @@ same transaction. Whatever happens, each step is issued once:
   when it fell due and when it was issued. Steps of a full batch are issued only up to the
   last row read, so that no step of a later batch is older than one already issued.
 
-E-mails are sent after the escalations are committed (see escalations.mail).
+E-mails are sent after the escalations are committed (see escalations.mail). A sweep stops
+between batches when asked (the scheduler's SIGTERM): what it committed stands, and the rest is
+still due for the next sweep.
 """
 
 import logging
+import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from threading import Event
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -94,11 +98,32 @@ def due_rows(source: _Source, now: datetime, limit: int):
             .limit(limit))
 
 
-def sweep(now: datetime, *, batch_size: int = BATCH_SIZE, send_email: bool = True) -> SweepReport:
-    """Issue every escalation due by `now`, then send the e-mails waiting. Safe to run at once."""
+def sweep(now: datetime, *, batch_size: int = BATCH_SIZE, send_email: bool = True,
+          stop: Event | None = None) -> SweepReport:
+    """Issue every escalation due by `now`, then send the e-mails waiting. Safe to run at once.
+
+    E-mail goes out batch after batch until none is waiting; between batches whatever has
+    fallen due since is issued, so that a burst of e-mail never holds up the ladders. A stop
+    (the scheduler's SIGTERM) is seen between batches, and by the e-mail between messages.
+    """
     report = SweepReport()
+    stop = stop or Event()
+    started = time.monotonic()  # how long this sweep has run, added to `now` as it goes on
+    with mail.Delivery(stop) as delivery:
+        report.emails = delivery.report
+        moment = now
+        while True:
+            _issue_due(moment, batch_size, report, stop)
+            if not send_email or stop.is_set() or not delivery.deliver_batch(moment):
+                break
+            moment = now + timedelta(seconds=time.monotonic() - started)
+    return report
+
+
+def _issue_due(now: datetime, batch_size: int, report: SweepReport, stop: Event) -> None:
+    """Issue the due steps, batch after batch, until none is due or a stop is asked."""
     retries = 0
-    while True:
+    while not stop.is_set():
         try:
             issued = _sweep_batch(now, batch_size)
         except (IntegrityError, OperationalError) as error:
@@ -112,12 +137,9 @@ def sweep(now: datetime, *, batch_size: int = BATCH_SIZE, send_email: bool = Tru
             log.warning("escalation batch rolled back and read again: %s", error.__class__.__name__)
             continue
         if issued is None:
-            break
+            return
         report.batches += 1
         report.issued.update(issued)
-    if send_email:
-        report.emails = mail.deliver_pending(now)
-    return report
 
 
 def _read_batch(now: datetime, batch_size: int):
@@ -187,8 +209,8 @@ def _recipient(directory: Directory, level: EscalationLevel, row) -> int | None:
     return manager
 
 
-def sweep_job() -> None:
-    """The scheduler's job: one sweep at the current time."""
-    report = sweep(now_utc())
-    if report.total or report.emails.attempted:
+def sweep_job(stop: Event) -> None:
+    """The scheduler's job: one sweep at the current time, until done or `stop` is set."""
+    report = sweep(now_utc(), stop=stop)
+    if report.total or report.emails.attempted or report.emails.released:
         log.info("sweep: %s", report)

@@ -1,85 +1,21 @@
 """Escalation e-mail over a real SMTP server (aiosmtpd on 127.0.0.1): sent after the escalation
 is committed, retried without issuing it again, given up in the end, never naming the child."""
 
-import socket
 from datetime import timedelta
-from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
-from sqlalchemy import select
 
 from dutydesk.escalations.mail import retry_after
 from dutydesk.escalations.sweep import sweep
 from dutydesk.extensions import db
-from dutydesk.models import EmailStatus, Escalation
+from dutydesk.models import EmailStatus, Escalation, Role
 from dutydesk.rules import EscalationLevel
-from tests.factories import at
+from tests.factories import at, create_user
 
-from .conftest import call, escalations
+from .conftest import call, escalations, everything_in
 
 WARNED = at("2026-11-23 10:45")  # the written hand-off's warning; level 1 follows at 11:00
 SECOND = timedelta(seconds=1)
-
-
-class Mailbox:
-    """An SMTP server's handler: keeps what it accepts, answers 451 to the next `refuse` messages,
-    and notes which escalations the database held, committed, as each message arrived."""
-
-    def __init__(self, engine):
-        self.engine = engine
-        self.refuse = 0
-        self.attempts = 0
-        self.messages = []  # (envelope recipients, message)
-        self.committed_on_arrival = []  # [(escalation id, e-mail attempts)] read by another connection
-
-    async def handle_DATA(self, server, session, envelope):
-        self.attempts += 1
-        if self.refuse:
-            self.refuse -= 1
-            return "451 4.3.0 Mailbox busy: try again later"
-        with self.engine.connect() as connection:
-            self.committed_on_arrival.append(
-                connection.execute(select(Escalation.id, Escalation.email_attempts).order_by(Escalation.id)).all())
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
-        return "250 2.0.0 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def mail_config(app):
-    """E-mail on, to 127.0.0.1 at a free port; the application's settings restored afterwards."""
-    saved = {key: app.config[key] for key in ("MAIL_SERVER", "MAIL_PORT", "MAIL_MAX_ATTEMPTS")}
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())
-    yield app.config
-    app.config.update(saved)
-
-
-@pytest.fixture
-def smtp_server(mail_config):
-    """Start a real SMTP server on the configured port (when the test chooses), stopped afterwards."""
-    controllers = []
-
-    def start() -> Mailbox:
-        mailbox = Mailbox(db.engine)
-        controller = Controller(mailbox, hostname="127.0.0.1", port=mail_config["MAIL_PORT"])
-        controller.start()
-        controllers.append(controller)
-        return mailbox
-
-    yield start
-    for controller in controllers:
-        controller.stop()
-
-
-@pytest.fixture
-def mailbox(smtp_server) -> Mailbox:
-    return smtp_server()
 
 
 @pytest.fixture
@@ -96,7 +32,9 @@ def the_escalation() -> Escalation:
     return escalation
 
 
-def test_the_email_is_sent_after_the_escalation_is_committed_and_names_the_call_not_the_child(mailbox, contact):
+def test_the_email_is_sent_after_the_escalation_is_committed_and_names_the_call_not_the_child(smtp_server, contact):
+    mailbox = smtp_server(db.engine)
+
     report = sweep(WARNED)
 
     assert report.emails.sent == 1
@@ -112,9 +50,11 @@ def test_the_email_is_sent_after_the_escalation_is_committed_and_names_the_call_
     assert contact.reference in message["Subject"] and contact.reference in body
     assert "Warning" in message["Subject"] and "Written hand-off" in message["Subject"]
     assert "/escalations" in body and "11:00" in body  # where to acknowledge it, and when it is due
+    assert f"/calls/{contact.id}" in body  # the call's page, behind sign-in
+    assert message["Message-ID"] == f"<escalation-{escalation.id}@127.0.0.1>"  # the same if it is sent again
     child = contact.children[0]
     for private in (child.name, child.name.split()[0], child.address, contact.concern):
-        assert private not in message.as_string(), f"the e-mail gives away {private!r}"
+        assert private not in everything_in(message), f"the e-mail gives away {private!r}"
 
 
 def test_the_senior_managers_are_emailed_level_two(mailbox, contact, front):
@@ -213,3 +153,88 @@ def test_without_a_mail_server_configured_escalations_are_issued_and_marked_not_
     assert report.total == 1
     assert (escalation.email_status, escalation.email_next_attempt_at) == (EmailStatus.NOT_SENT, None)
     assert "MAIL_SERVER" in escalation.email_error
+
+
+def test_a_recipient_refused_for_good_fails_at_once_with_the_servers_reason_while_the_others_are_sent(
+        mailbox, contact):
+    mailbox.refuse_recipients = {
+        "manager@example.invalid": "550 5.1.1 <manager@example.invalid>: Recipient address rejected: User unknown"}
+
+    report = sweep(at("2026-11-23 11:30"))  # the warning and level 1 to Mo, level 2 to Simon
+
+    assert (report.emails.sent, report.emails.refused, report.emails.failed) == (1, 2, 0)
+    to_mo, overdue_to_mo, to_simon = escalations()
+    for refused in (to_mo, overdue_to_mo):
+        assert (refused.email_status, refused.email_attempts, refused.email_sent_at) == (EmailStatus.FAILED, 1, None)
+        assert refused.email_error == ("Refused by the mail server: manager@example.invalid: 550 5.1.1 "
+                                       "<manager@example.invalid>: Recipient address rejected: User unknown")
+    assert to_simon.email_status is EmailStatus.SENT
+    assert [recipients for recipients, _ in mailbox.messages] == [["senior@example.invalid"]]
+    assert sweep(at("2026-11-23 12:30")).emails.attempted == 0  # not tried again
+
+
+def test_a_message_refused_for_good_fails_at_once_and_one_refused_for_now_is_tried_again(mailbox, contact):
+    mailbox.replies = {1: "554 5.6.0 Message content rejected", 2: "452 4.3.1 Insufficient system storage"}
+
+    report = sweep(at("2026-11-23 11:30"))
+
+    assert (report.emails.refused, report.emails.failed, report.emails.sent) == (1, 1, 1)
+    refused, busy, sent = escalations()
+    assert (refused.email_status, refused.email_error) == \
+        (EmailStatus.FAILED, "Refused by the mail server: 554 5.6.0 Message content rejected")
+    assert (busy.email_status, busy.email_next_attempt_at) == (EmailStatus.PENDING, at("2026-11-23 11:31"))
+    assert "452 4.3.1" in busy.email_error
+    assert sent.email_status is EmailStatus.SENT
+    assert sweep(at("2026-11-23 11:31")).emails.sent == 1
+    assert [e.email_status for e in escalations()] == [EmailStatus.FAILED, EmailStatus.SENT, EmailStatus.SENT]
+
+
+def test_when_the_server_drops_the_connection_mid_batch_the_rest_go_over_a_new_one(mailbox, contact):
+    mailbox.replies = {2: "421 4.3.2 Service shutting down, closing transmission channel"}
+
+    report = sweep(at("2026-11-23 11:30"))
+
+    assert (report.emails.sent, report.emails.failed) == (2, 1)
+    first, dropped, third = escalations()
+    assert (first.email_status, third.email_status) == (EmailStatus.SENT, EmailStatus.SENT)
+    assert (dropped.email_status, dropped.email_attempts) == (EmailStatus.PENDING, 1)
+    assert "421" in dropped.email_error
+    assert len(mailbox.peers) == 2  # the third message came over a second connection
+    assert sweep(dropped.email_next_attempt_at).emails.sent == 1
+
+
+def test_an_email_that_cannot_be_built_fails_alone_with_its_reason_and_the_next_sweep_still_works(
+        mailbox, contact, front):
+    front.manager.email = "manager@example.invalid\r\nBcc: intruder@example.invalid"
+    db.session.commit()
+
+    report = sweep(at("2026-11-23 11:30"))
+
+    assert (report.emails.refused, report.emails.sent) == (2, 1)
+    to_mo, overdue_to_mo, to_simon = escalations()
+    for failed in (to_mo, overdue_to_mo):
+        assert failed.email_status is EmailStatus.FAILED
+        assert failed.email_error.startswith("The e-mail address recorded cannot be used: 'manager@example.invalid")
+    assert to_simon.email_status is EmailStatus.SENT
+    assert [recipients for recipients, _ in mailbox.messages] == [["senior@example.invalid"]]
+
+    front.manager.email = "manager@example.invalid"
+    later = call(front, received_at=at("2026-11-23 12:00"), is_put_through=True, put_through_to=front.worker)
+    db.session.commit()
+    assert sweep(at("2026-11-23 12:45")).emails.sent == 1
+    assert mailbox.messages[-1][0] == ["manager@example.invalid"]
+    assert later.reference in mailbox.messages[-1][1]["Subject"]
+
+
+def test_a_message_to_the_senior_managers_goes_to_those_not_refused_and_notes_the_one_refused(mailbox, contact):
+    create_user("senior2", (Role.SENIOR_MANAGER,), None, display_name="Sade Bello")
+    db.session.commit()
+    mailbox.refuse_recipients = {"senior2@example.invalid": "550 5.2.1 Mailbox disabled"}
+
+    sweep(at("2026-11-23 11:30"))
+
+    to_seniors = escalations(level=EscalationLevel.SENIOR)[0]
+    assert to_seniors.email_status is EmailStatus.SENT
+    assert to_seniors.email_error == \
+        "Refused by the mail server for senior2@example.invalid: 550 5.2.1 Mailbox disabled"
+    assert mailbox.messages[-1][0] == ["senior@example.invalid"]
