@@ -5,6 +5,8 @@ from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+#: Where `make run` keeps a secret key of this installation's own (made once, mode 600).
+SECRET_KEY_FILE = ROOT / "instance" / "secret_key"
 
 
 def _database_url(url: str) -> str:
@@ -15,8 +17,20 @@ def _database_url(url: str) -> str:
     return url
 
 
+def _secret_key() -> str | None:
+    """SECRET_KEY from the environment, else from instance/secret_key; None if neither has one
+    (create_app then refuses to start: see dutydesk/core/secret_key.py)."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    try:
+        return SECRET_KEY_FILE.read_text().strip() or None
+    except FileNotFoundError:
+        return None
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dutydesk-dev-only-change-me")
+    #: Signs the sign-in page's cookie, CSRF tokens and device cookies. No default: see README.
+    SECRET_KEY = _secret_key()
     SQLALCHEMY_DATABASE_URI = _database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'dutydesk.sqlite3'}")
     )

@@ -14,7 +14,7 @@ from dutydesk.auth.views import bp as auth_bp
 from dutydesk.board.views import bp as board_bp
 from dutydesk.cases.views import bp as cases_bp
 from dutydesk.contacts.views import bp as contacts_bp
-from dutydesk.core import errors, security
+from dutydesk.core import errors, secret_key, security
 from dutydesk.core.views import bp as core_bp
 from dutydesk.escalations import views as escalations_views
 from dutydesk.extensions import csrf, db, login_manager, migrate
@@ -35,6 +35,7 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     app.config.from_object(config)
+    secret_key.check_secret_key(app.config)
     app.jinja_loader = ChoiceLoader([
         FileSystemLoader(str(ROOT / "templates")),
         PrefixLoader({

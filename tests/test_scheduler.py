@@ -1,6 +1,7 @@
 """The scheduler process runs the sweep at start and every minute; web workers never do."""
 
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -33,7 +34,8 @@ def test_the_scheduler_process_sweeps_as_soon_as_it_starts(app):
     north.manager = create_user("manager", (Role.DUTY_MANAGER,), north)
     create_contact(now_utc() - timedelta(minutes=70), team=north, now=now_utc())
     db.session.commit()
-    environment = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "FLASK_APP": "dutydesk"}
+    environment = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "FLASK_APP": "dutydesk",
+                   "SECRET_KEY": secrets.token_hex(32)}  # dutydesk starts only with a key of its own
     process = subprocess.Popen([sys.executable, "-m", "flask", "scheduler"], cwd=ROOT, env=environment,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:

@@ -5,6 +5,7 @@ of its own, on data committed for them to see."""
 
 import os
 import re
+import secrets
 import signal
 import subprocess
 import sys
@@ -33,7 +34,8 @@ HANDOFF = LADDERS[ObligationKind.WRITTEN_HANDOFF.value]
 
 def start_sweep() -> subprocess.Popen:
     """`flask --app dutydesk sweep` on the tests' database, as an operator or cron would run it."""
-    env = {**os.environ, "DATABASE_URL": current_app.config["SQLALCHEMY_DATABASE_URI"], "FLASK_APP": "dutydesk"}
+    env = {**os.environ, "DATABASE_URL": current_app.config["SQLALCHEMY_DATABASE_URI"], "FLASK_APP": "dutydesk",
+           "SECRET_KEY": secrets.token_hex(32)}  # dutydesk starts only with a key of its own
     env.pop("MAIL_SERVER", None)
     return subprocess.Popen([sys.executable, "-m", "flask", "--app", "dutydesk", "sweep"], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
