@@ -7,8 +7,9 @@ from flask import current_app
 from sqlalchemy import select
 
 from dutydesk import demo
-from dutydesk.auth.operations import create_user
+from dutydesk.auth import operations
 from dutydesk.clock import now_utc
+from dutydesk.errors import DomainError
 from dutydesk.escalations.sweep import sweep as run_sweep
 from dutydesk.extensions import db
 from dutydesk.models import Role, Team, User
@@ -33,14 +34,27 @@ def seed_demo():
     click.echo(summary)
 
 
+ROLE_CHOICE = click.Choice([role.value for role in Role])
+
+
+def _carry_out(change):
+    """Run an operation and commit; a refusal is printed with what to do, and nothing is saved."""
+    try:
+        result = change()
+    except DomainError as refusal:
+        db.session.rollback()
+        raise click.ClickException(refusal.message) from None
+    db.session.commit()
+    return result
+
+
 @click.command("create-user")
 @click.argument("username")
 @click.option("--name", "display_name", required=True, help="Full name, as colleagues see it")
-@click.option("--role", "roles", multiple=True, required=True,
-              type=click.Choice([role.value for role in Role]), help="Repeat for several roles")
+@click.option("--role", "roles", multiple=True, required=True, type=ROLE_CHOICE, help="Repeat for several roles")
 @click.option("--team", "team_name", default=None, help="The team's name")
 @click.option("--email", default="")
-@click.password_option()
+@click.password_option(help="At least 12 characters, not a common password")
 def create_user_command(username, display_name, roles, team_name, email, password):
     """Add a member of staff."""
     team = None
@@ -48,9 +62,8 @@ def create_user_command(username, display_name, roles, team_name, email, passwor
         team = db.session.scalar(select(Team).where(Team.name == team_name))
         if team is None:
             raise click.BadParameter(f"no team called {team_name!r}", param_hint="--team")
-    user = create_user(username=username, display_name=display_name, password=password,
-                       roles=roles, team=team, email=email)
-    db.session.commit()
+    user = _carry_out(lambda: operations.create_user(username=username, display_name=display_name,
+                                                     password=password, roles=roles, team=team, email=email))
     click.echo(f"Added {user.username} ({', '.join(sorted(roles))})")
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from dutydesk import rules
+from dutydesk.auth.passwords import check_new_password
 from dutydesk.display import timescale_words
 from dutydesk.errors import DomainError
 from dutydesk.extensions import db
@@ -19,6 +20,7 @@ _UNKNOWN_USER_HASH = generate_password_hash("not a password", method="pbkdf2:sha
 def create_user(*, username: str, display_name: str, password: str, roles, team: Team | None = None,
                 email: str = "") -> User:
     """Add a member of staff with the given roles."""
+    check_new_password(password)
     user = User(
         username=username.strip().lower(), display_name=display_name, team=team,
         email=email or f"{username}@example.invalid", is_active=True,
