@@ -63,7 +63,8 @@ def create_user_command(username, display_name, roles, team_name, email, passwor
         if team is None:
             raise click.BadParameter(f"no team called {team_name!r}", param_hint="--team")
     user = _carry_out(lambda: operations.create_user(username=username, display_name=display_name,
-                                                     password=password, roles=roles, team=team, email=email))
+                                                     password=password, roles=roles, team=team, email=email,
+                                                     now=now_utc()))
     click.echo(f"Added {user.username} ({', '.join(sorted(roles))})")
 
 

@@ -8,6 +8,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from dutydesk import rules
 from dutydesk.auth.passwords import check_new_password
+from dutydesk.clock import now_utc
 from dutydesk.display import timescale_words
 from dutydesk.errors import DomainError
 from dutydesk.extensions import db
@@ -18,7 +19,7 @@ _UNKNOWN_USER_HASH = generate_password_hash("not a password", method="pbkdf2:sha
 
 
 def create_user(*, username: str, display_name: str, password: str, roles, team: Team | None = None,
-                email: str = "") -> User:
+                email: str = "", now: datetime | None = None) -> User:
     """Add a member of staff with the given roles."""
     check_new_password(password)
     user = User(
@@ -26,7 +27,8 @@ def create_user(*, username: str, display_name: str, password: str, roles, team:
         email=email or f"{username}@example.invalid", is_active=True,
         password_hash=generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"]),
     )
-    user.role_grants = [RoleGrant(role=Role(role)) for role in roles]
+    granted_at = now or now_utc()
+    user.role_grants = [RoleGrant(role=Role(role), granted_at=granted_at) for role in roles]
     db.session.add(user)
     db.session.flush()
     return user

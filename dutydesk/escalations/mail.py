@@ -136,7 +136,8 @@ def _connect():
 
 def _senior_manager_addresses() -> list[str]:
     return list(db.session.scalars(
-        select(User.email).join(RoleGrant).where(RoleGrant.role == Role.SENIOR_MANAGER, User.is_active)))
+        select(User.email).join(RoleGrant).where(RoleGrant.role == Role.SENIOR_MANAGER, RoleGrant.in_force(),
+                                                 User.is_active)))
 
 
 def _message(escalation: Escalation, addresses: list[str]) -> EmailMessage:
