@@ -1,4 +1,5 @@
-"""Flask commands: `flask --app dutydesk seed-demo`, `create-user`, `scheduler`, `sweep`."""
+"""Flask commands: `flask --app dutydesk seed-demo`, `create-user`, `deactivate-user`, `set-roles`,
+`reset-password`, `scheduler`, `sweep`."""
 
 import logging
 
@@ -19,6 +20,9 @@ from dutydesk.scheduler import JOBS, build_scheduler
 def init_app(app) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(deactivate_user)
+    app.cli.add_command(set_roles)
+    app.cli.add_command(reset_password)
     app.cli.add_command(scheduler)
     app.cli.add_command(sweep)
 
@@ -35,6 +39,13 @@ def seed_demo():
 
 
 ROLE_CHOICE = click.Choice([role.value for role in Role])
+
+
+def _user(username: str) -> User:
+    user = operations.get_user_by_username(username)
+    if user is None:
+        raise click.BadParameter(f"nobody has the username {username!r}", param_hint="USERNAME")
+    return user
 
 
 def _carry_out(change):
@@ -66,6 +77,39 @@ def create_user_command(username, display_name, roles, team_name, email, passwor
                                                      password=password, roles=roles, team=team, email=email,
                                                      now=now_utc()))
     click.echo(f"Added {user.username} ({', '.join(sorted(roles))})")
+
+
+@click.command("deactivate-user")
+@click.argument("username")
+def deactivate_user(username):
+    """Stop a leaver signing in, and end every session they have (their records stay)."""
+    user = _user(username)
+    _carry_out(lambda: operations.deactivate_user(user, now=now_utc()))
+    click.echo(f"Deactivated {user.username}; their sessions have ended")
+
+
+@click.command("set-roles")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, required=True, type=ROLE_CHOICE,
+              help="Every role the person is to hold; repeat for several")
+def set_roles(username, roles):
+    """Give a member of staff exactly these roles; their sessions end, so the change applies at once."""
+    user = _user(username)
+    if _carry_out(lambda: operations.set_roles(user, roles, now=now_utc())):
+        click.echo(f"{user.username} now holds: {', '.join(sorted(role.value for role in user.roles))}; "
+                   "their sessions have ended")
+    else:
+        click.echo(f"{user.username} already holds exactly those roles: nothing changed")
+
+
+@click.command("reset-password")
+@click.argument("username")
+@click.password_option(help="At least 12 characters, not a common password")
+def reset_password(username, password):
+    """Set a new password for a member of staff; every session they have ends."""
+    user = _user(username)
+    _carry_out(lambda: operations.set_password(user, password, now=now_utc()))
+    click.echo(f"New password set for {user.username}; their sessions have ended")
 
 
 @click.command("scheduler")

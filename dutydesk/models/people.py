@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Index, String
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dutydesk.extensions import db
@@ -115,3 +115,36 @@ class RoleGrant(db.Model):
     def in_force(cls):
         """Grants not ended, in SQL: the role is held now."""
         return cls.ended_at.is_(None)
+
+
+class SessionEndReason(StrEnum):
+    SIGNED_OUT = "signed_out"
+    IDLE = "idle"
+    SIGNED_IN_AGAIN = "signed_in_again"
+    DEACTIVATED = "deactivated"
+    ROLES_CHANGED = "roles_changed"
+    PASSWORD_CHANGED = "password_changed"
+
+
+class UserSession(db.Model):
+    """One signed-in session: the cookie carries only a random token, and this row, keyed by the
+    token's hash, says whose session it is and whether it still stands (see auth/server_sessions.py).
+
+    Ended sessions are kept (ended, not deleted); they are convenience data, to be purged later.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: SHA-256 of the cookie's token, in hex: a copy of this table signs nobody in.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: The last request its person made, written at most about once a minute; the idle timeout counts from it.
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    end_reason: Mapped[SessionEndReason | None] = mapped_column(StrEnumType(SessionEndReason), nullable=True)
+    #: Flask's session data (the CSRF token, messages waiting to be shown), as Flask's tagged JSON.
+    data: Mapped[str] = mapped_column(Text)
+
+    user: Mapped[User] = relationship()

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from dutydesk.auth import operations
 from dutydesk.auth.passwords import WeakPassword, password_problem
+from dutydesk.clock import now_utc
 from dutydesk.demo import DEMO_PASSWORD
 from dutydesk.extensions import db
 from dutydesk.models import Role, User
@@ -32,3 +33,11 @@ def test_a_person_cannot_be_added_with_a_weak_password():
     with pytest.raises(WeakPassword, match="at least 12 characters"):
         operations.create_user(username="new", display_name="New Person", password="short", roles=[Role.DUTY_WORKER])
     assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_a_new_password_must_keep_the_rule_and_the_old_one_stays_until_it_does():
+    user = create_user("worker")
+    before = user.password_hash
+    with pytest.raises(WeakPassword, match="list of common passwords"):
+        operations.set_password(user, "password1234", now=now_utc())
+    assert user.password_hash == before
