@@ -74,6 +74,20 @@ class Config:
     #: werkzeug's password hashing method (scrypt by default; tests use a cheap one).
     PASSWORD_HASH_METHOD = "scrypt"
 
+    #: Guessing passwords (Flask-Limiter; only failed sign-ins count). From one address: generous,
+    #: since a whole contact centre may sit behind one. For one username: tight, for browsers that
+    #: have not signed in as that person before; a browser that has carries a device cookie and
+    #: has an allowance of its own, so nobody can lock a colleague out (see dutydesk/auth/limits.py).
+    SIGN_IN_LIMIT_PER_ADDRESS = os.environ.get("SIGN_IN_LIMIT_PER_ADDRESS", "50 per 15 minutes")
+    SIGN_IN_LIMIT_PER_USERNAME = os.environ.get("SIGN_IN_LIMIT_PER_USERNAME", "5 per 15 minutes")
+    #: How long a browser is remembered as one its person has signed in on.
+    SIGN_IN_DEVICE_COOKIE_LIFETIME = timedelta(days=365)
+    #: Where the limiter counts: memory:// is per process, so with several web workers or hosts
+    #: use a shared store such as redis://host:6379 (pip install redis).
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_KEY_PREFIX = "dutydesk"
+
 
 class TestConfig(Config):
     TESTING = True
@@ -83,3 +97,5 @@ class TestConfig(Config):
     )
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     MAIL_SERVER = ""
+    #: The limiter is on in tests as in production; tests/conftest.py empties it before each test.
+    RATELIMIT_STORAGE_URI = "memory://"

@@ -51,11 +51,6 @@ INBOX_ITEM_WORKING_HOURS = 4
 OFFICE_OPENS = time(9, 0)
 OFFICE_CLOSES = time(17, 0)
 
-#: Guessing passwords: after this many failures for one username within the window, signing
-#: in as that user waits until the window has passed.
-SIGN_IN_FAILURES_ALLOWED = 5
-SIGN_IN_FAILURE_WINDOW = timedelta(minutes=15)
-
 #: Calls may be written up late, but a receipt time this far ahead of the clock is a typo.
 RECEIVED_AT_TOLERANCE = timedelta(minutes=1)
 

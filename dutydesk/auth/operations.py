@@ -7,15 +7,14 @@ have, wherever its cookie was copied: the next request from any of them is sent 
 import hashlib
 import secrets
 from datetime import datetime
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from dutydesk import rules
 from dutydesk.auth.passwords import check_new_password
 from dutydesk.clock import now_utc
-from dutydesk.display import timescale_words
 from dutydesk.errors import DomainError
 from dutydesk.extensions import db
 from dutydesk.models import Role, RoleGrant, SessionEndReason, SignInAttempt, Team, User, UserSession
@@ -51,35 +50,25 @@ def get_user_by_username(username: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.username) == normal_username(username)))
 
 
-#: Checked against when the username is unknown, so a wrong name takes as long as a wrong password.
-_UNKNOWN_USER_HASH = generate_password_hash("not a password", method="pbkdf2:sha256:1000")
-
-
-class TooManyAttempts(DomainError):
-    """Signing in as this username is paused after repeated failures."""
+@cache
+def _unknown_user_hash(method: str) -> str:
+    """Checked against when the username is unknown: made once per hashing method, with the
+    method real passwords use, so that a wrong username costs what a wrong password does."""
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
 def authenticate(username: str, password: str, *, now: datetime, remote_addr: str = "") -> User | None:
     """The active user with this username and password, or None; every attempt is recorded.
 
-    Raises TooManyAttempts once a username has failed too often within the window, whatever
-    the password, so that guessing gets nowhere.
+    Unknown, deactivated and wrong all take one password check of the same cost, so that how
+    long the answer takes does not tell whether a username exists. Guessing is slowed by the
+    sign-in limits (auth/limits.py), which never lock the person themselves out.
     """
     name = normal_username(username)
-    since = now - rules.SIGN_IN_FAILURE_WINDOW
-    failures = db.session.scalar(
-        select(func.count(SignInAttempt.id)).where(
-            SignInAttempt.username == name, SignInAttempt.at > since, SignInAttempt.is_success.is_(False))
-    )
-    if failures >= rules.SIGN_IN_FAILURES_ALLOWED:
-        raise TooManyAttempts(
-            f"Too many failed attempts to sign in as {name}. Wait "
-            f"{timescale_words(rules.SIGN_IN_FAILURE_WINDOW)} and try again, or ask "
-            "your manager or the dutydesk administrator to check your account.")
     user = get_user_by_username(name)
-    if user is None:
-        check_password_hash(_UNKNOWN_USER_HASH, password)
-    elif not (check_password_hash(user.password_hash, password) and user.is_active):
+    stored = user.password_hash if user is not None else _unknown_user_hash(current_app.config["PASSWORD_HASH_METHOD"])
+    is_correct = check_password_hash(stored, password)
+    if user is None or not user.is_active or not is_correct:
         user = None
     record_sign_in_attempt(name, is_success=user is not None, now=now, remote_addr=remote_addr)
     return user
