@@ -28,9 +28,13 @@ bench: install
 	$(call debian_package,wrk,wrk)
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
-db: install
-	mkdir -p instance
+db: install instance/secret_key
 	$(BIN)/flask db upgrade
+
+# A secret key of this checkout's own, made once; config.py reads it when SECRET_KEY is not set.
+instance/secret_key:
+	mkdir -p instance
+	umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > $@.tmp && mv $@.tmp $@
 
 install: $(STAMPS)/install
 

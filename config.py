@@ -5,6 +5,8 @@ from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+#: Where `make run` keeps a secret key of this installation's own (made once, mode 600).
+SECRET_KEY_FILE = ROOT / "instance" / "secret_key"
 
 
 def _database_url(url: str) -> str:
@@ -15,8 +17,20 @@ def _database_url(url: str) -> str:
     return url
 
 
+def _secret_key() -> str | None:
+    """SECRET_KEY from the environment, else from instance/secret_key; None if neither has one
+    (create_app then refuses to start: see dutydesk/core/secret_key.py)."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    try:
+        return SECRET_KEY_FILE.read_text().strip() or None
+    except FileNotFoundError:
+        return None
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dutydesk-dev-only-change-me")
+    #: Signs the sign-in page's cookie, CSRF tokens and device cookies. No default: see README.
+    SECRET_KEY = _secret_key()
     SQLALCHEMY_DATABASE_URI = _database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'dutydesk.sqlite3'}")
     )
@@ -60,6 +74,20 @@ class Config:
     #: werkzeug's password hashing method (scrypt by default; tests use a cheap one).
     PASSWORD_HASH_METHOD = "scrypt"
 
+    #: Guessing passwords (Flask-Limiter; only failed sign-ins count). From one address: generous,
+    #: since a whole contact centre may sit behind one. For one username: tight, for browsers that
+    #: have not signed in as that person before; a browser that has carries a device cookie and
+    #: has an allowance of its own, so nobody can lock a colleague out (see dutydesk/auth/limits.py).
+    SIGN_IN_LIMIT_PER_ADDRESS = os.environ.get("SIGN_IN_LIMIT_PER_ADDRESS", "50 per 15 minutes")
+    SIGN_IN_LIMIT_PER_USERNAME = os.environ.get("SIGN_IN_LIMIT_PER_USERNAME", "5 per 15 minutes")
+    #: How long a browser is remembered as one its person has signed in on.
+    SIGN_IN_DEVICE_COOKIE_LIFETIME = timedelta(days=365)
+    #: Where the limiter counts: memory:// is per process, so with several web workers or hosts
+    #: use a shared store such as redis://host:6379 (pip install redis).
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_KEY_PREFIX = "dutydesk"
+
 
 class TestConfig(Config):
     TESTING = True
@@ -69,3 +97,5 @@ class TestConfig(Config):
     )
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     MAIL_SERVER = ""
+    #: The limiter is on in tests as in production; tests/conftest.py empties it before each test.
+    RATELIMIT_STORAGE_URI = "memory://"

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from benchmarks.run import DEFAULT_OUTPUT, ROOT, BenchError, SqliteDatabase, log, run_checked
+from benchmarks.run import BENCH_SECRET_KEY, DEFAULT_OUTPUT, ROOT, BenchError, SqliteDatabase, log, run_checked
 
 SIZES = (10_000, 1_000_000)
 OPEN_ON_TEAM = 500
@@ -423,7 +423,7 @@ def make_app(url: str):
 
     class BoardBenchConfig(Config):
         SQLALCHEMY_DATABASE_URI = _database_url(url)
-        SECRET_KEY = "dutydesk-bench-not-a-secret"
+        SECRET_KEY = BENCH_SECRET_KEY
 
     return create_app(BoardBenchConfig)
 
@@ -744,7 +744,8 @@ def main(argv=None) -> int:
         f"{args.requests} timed requests per size")
     workdir = Path(tempfile.mkdtemp(prefix="dutydesk-board-bench-"))
     database = SqliteDatabase(workdir)
-    env = {**os.environ, "DATABASE_URL": database.url, "FLASK_APP": "dutydesk", "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "DATABASE_URL": database.url, "FLASK_APP": "dutydesk", "PYTHONUNBUFFERED": "1",
+           "SECRET_KEY": BENCH_SECRET_KEY}
     password = secrets.token_urlsafe(18)
     results: list[SizeResult] = []
     try:

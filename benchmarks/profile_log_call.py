@@ -30,7 +30,7 @@ from pathlib import Path
 from sqlalchemy import event
 from werkzeug.datastructures import MultiDict
 
-from benchmarks.run import ROOT, SqliteDatabase, call_form, run_checked
+from benchmarks.run import BENCH_SECRET_KEY, ROOT, SqliteDatabase, call_form, run_checked
 
 
 def mean_ms(fn, requests: int) -> float:
@@ -50,7 +50,7 @@ def main(argv=None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="dutydesk-profile-"))
     db_file = SqliteDatabase(workdir)
     url = args.database_url or db_file.url
-    env = {**os.environ, "DATABASE_URL": url, "FLASK_APP": "dutydesk"}
+    env = {**os.environ, "DATABASE_URL": url, "FLASK_APP": "dutydesk", "SECRET_KEY": BENCH_SECRET_KEY}
     password = secrets.token_urlsafe(12)
     try:
         if not args.database_url:
@@ -74,7 +74,7 @@ def profile(url: str, seeded: dict, password: str, requests: int) -> int:
 
     class ProfileConfig(Config):
         SQLALCHEMY_DATABASE_URI = _database_url(url)
-        SECRET_KEY = "dutydesk-profile-not-a-secret"
+        SECRET_KEY = BENCH_SECRET_KEY
 
     app = create_app(ProfileConfig)
     browser = app.test_client()

@@ -54,6 +54,8 @@ TARGET = 0.5
 #: The most responses one wrk thread waits for in one run (the count bound; the time bound is -d).
 MAX_RESPONSES = 500_000
 WARMUP_SECONDS = 2
+#: dutydesk starts only with a secret key of its own: each run makes one, for every server and command it starts.
+BENCH_SECRET_KEY = secrets.token_hex(32)
 
 
 class BenchError(RuntimeError):
@@ -464,7 +466,7 @@ def settle(db: Database, tables: tuple[str, ...]) -> None:
 def bench_database(db: Database, args, settings: GunicornSettings, workdir: Path) -> list[Measurement]:
     from benchmarks.bare_app import SAME_ROWS, ensure_table, make_engine
 
-    env = {**os.environ, "DATABASE_URL": db.url, "SECRET_KEY": "dutydesk-bench-not-a-secret",
+    env = {**os.environ, "DATABASE_URL": db.url, "SECRET_KEY": BENCH_SECRET_KEY,
            "FLASK_APP": "dutydesk", "PYTHONUNBUFFERED": "1"}
     db.create()
     log(f"{db.kind}: flask db upgrade")

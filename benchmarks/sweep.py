@@ -57,8 +57,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from benchmarks.board import gc_note, machine, percentile
-from benchmarks.run import (DEFAULT_OUTPUT, DEFAULT_POSTGRES, LOOPBACK, ROOT, BenchError, PostgresDatabase, log,
-                            run_checked)
+from benchmarks.run import (BENCH_SECRET_KEY, DEFAULT_OUTPUT, DEFAULT_POSTGRES, LOOPBACK, ROOT, BenchError,
+                            PostgresDatabase, log, run_checked)
 
 OPEN = 100_000
 DUE = 10_000
@@ -187,7 +187,7 @@ def make_app(url: str):
 
     class SweepBenchConfig(Config):
         SQLALCHEMY_DATABASE_URI = _database_url(url)
-        SECRET_KEY = "dutydesk-bench-not-a-secret"
+        SECRET_KEY = BENCH_SECRET_KEY
         #: Nobody signs in during this benchmark: a cheap hash keeps the set-up short.
         PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
         #: E-mail not configured: escalations are recorded "not sent"; nothing is ever sent.
@@ -851,7 +851,8 @@ def bench_database(database: Database, args, password: str) -> Result:
 
     from dutydesk.extensions import db
 
-    env = {**os.environ, "DATABASE_URL": database.url, "FLASK_APP": "dutydesk", "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "DATABASE_URL": database.url, "FLASK_APP": "dutydesk", "PYTHONUNBUFFERED": "1",
+           "SECRET_KEY": BENCH_SECRET_KEY}
     database.check_empty()
     try:
         log(f"sweep: {database.kind}: flask db upgrade")

@@ -14,10 +14,10 @@ from dutydesk.auth.views import bp as auth_bp
 from dutydesk.board.views import bp as board_bp
 from dutydesk.cases.views import bp as cases_bp
 from dutydesk.contacts.views import bp as contacts_bp
-from dutydesk.core import errors, security
+from dutydesk.core import errors, secret_key, security
 from dutydesk.core.views import bp as core_bp
 from dutydesk.escalations import views as escalations_views
-from dutydesk.extensions import csrf, db, login_manager, migrate
+from dutydesk.extensions import csrf, db, limiter, login_manager, migrate
 from dutydesk.models import guards
 from dutydesk.models.types import render_migration_item
 from dutydesk.work.views import bp as work_bp
@@ -35,6 +35,7 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     app.config.from_object(config)
+    secret_key.check_secret_key(app.config)
     app.jinja_loader = ChoiceLoader([
         FileSystemLoader(str(ROOT / "templates")),
         PrefixLoader({
@@ -51,6 +52,7 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
                      compare_type=True, render_item=render_migration_item)
     csrf.init_app(app)
+    limiter.init_app(app)  # after CSRF: a sign-in without a valid token never reaches the limits
     login_manager.init_app(app)
     WTFormsHelpers(app)
     guards.install()

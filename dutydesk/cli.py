@@ -1,4 +1,5 @@
-"""Flask commands: `flask --app dutydesk seed-demo`, `create-user`, `scheduler`, `sweep`."""
+"""Flask commands: `flask --app dutydesk seed-demo`, `create-user`, `deactivate-user`, `set-roles`,
+`reset-password`, `scheduler`, `sweep`."""
 
 import logging
 
@@ -7,8 +8,9 @@ from flask import current_app
 from sqlalchemy import select
 
 from dutydesk import demo
-from dutydesk.auth.operations import create_user
+from dutydesk.auth import operations
 from dutydesk.clock import now_utc
+from dutydesk.errors import DomainError
 from dutydesk.escalations.sweep import sweep as run_sweep
 from dutydesk.extensions import db
 from dutydesk.models import Role, Team, User
@@ -18,6 +20,9 @@ from dutydesk.scheduler import JOBS, run_until_stopped, stop_on_signals
 def init_app(app) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(deactivate_user)
+    app.cli.add_command(set_roles)
+    app.cli.add_command(reset_password)
     app.cli.add_command(scheduler)
     app.cli.add_command(sweep)
 
@@ -33,14 +38,34 @@ def seed_demo():
     click.echo(summary)
 
 
+ROLE_CHOICE = click.Choice([role.value for role in Role])
+
+
+def _user(username: str) -> User:
+    user = operations.get_user_by_username(username)
+    if user is None:
+        raise click.BadParameter(f"nobody has the username {username!r}", param_hint="USERNAME")
+    return user
+
+
+def _carry_out(change):
+    """Run an operation and commit; a refusal is printed with what to do, and nothing is saved."""
+    try:
+        result = change()
+    except DomainError as refusal:
+        db.session.rollback()
+        raise click.ClickException(refusal.message) from None
+    db.session.commit()
+    return result
+
+
 @click.command("create-user")
 @click.argument("username")
 @click.option("--name", "display_name", required=True, help="Full name, as colleagues see it")
-@click.option("--role", "roles", multiple=True, required=True,
-              type=click.Choice([role.value for role in Role]), help="Repeat for several roles")
+@click.option("--role", "roles", multiple=True, required=True, type=ROLE_CHOICE, help="Repeat for several roles")
 @click.option("--team", "team_name", default=None, help="The team's name")
 @click.option("--email", default="")
-@click.password_option()
+@click.password_option(help="At least 12 characters, not a common password")
 def create_user_command(username, display_name, roles, team_name, email, password):
     """Add a member of staff."""
     team = None
@@ -48,10 +73,43 @@ def create_user_command(username, display_name, roles, team_name, email, passwor
         team = db.session.scalar(select(Team).where(Team.name == team_name))
         if team is None:
             raise click.BadParameter(f"no team called {team_name!r}", param_hint="--team")
-    user = create_user(username=username, display_name=display_name, password=password,
-                       roles=roles, team=team, email=email)
-    db.session.commit()
+    user = _carry_out(lambda: operations.create_user(username=username, display_name=display_name,
+                                                     password=password, roles=roles, team=team, email=email,
+                                                     now=now_utc()))
     click.echo(f"Added {user.username} ({', '.join(sorted(roles))})")
+
+
+@click.command("deactivate-user")
+@click.argument("username")
+def deactivate_user(username):
+    """Stop a leaver signing in, and end every session they have (their records stay)."""
+    user = _user(username)
+    _carry_out(lambda: operations.deactivate_user(user, now=now_utc()))
+    click.echo(f"Deactivated {user.username}; their sessions have ended")
+
+
+@click.command("set-roles")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, required=True, type=ROLE_CHOICE,
+              help="Every role the person is to hold; repeat for several")
+def set_roles(username, roles):
+    """Give a member of staff exactly these roles; their sessions end, so the change applies at once."""
+    user = _user(username)
+    if _carry_out(lambda: operations.set_roles(user, roles, now=now_utc())):
+        click.echo(f"{user.username} now holds: {', '.join(sorted(role.value for role in user.roles))}; "
+                   "their sessions have ended")
+    else:
+        click.echo(f"{user.username} already holds exactly those roles: nothing changed")
+
+
+@click.command("reset-password")
+@click.argument("username")
+@click.password_option(help="At least 12 characters, not a common password")
+def reset_password(username, password):
+    """Set a new password for a member of staff; every session they have ends."""
+    user = _user(username)
+    _carry_out(lambda: operations.set_password(user, password, now=now_utc()))
+    click.echo(f"New password set for {user.username}; their sessions have ended")
 
 
 @click.command("scheduler")

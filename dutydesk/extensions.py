@@ -1,5 +1,7 @@
 """Flask extensions, created unbound and bound in create_app."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -25,3 +27,5 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+#: Only the sign-in has limits (auth/limits.py); settings RATELIMIT_* in config.py.
+limiter = Limiter(get_remote_address)

@@ -51,11 +51,6 @@ INBOX_ITEM_WORKING_HOURS = 4
 OFFICE_OPENS = time(9, 0)
 OFFICE_CLOSES = time(17, 0)
 
-#: Guessing passwords: after this many failures for one username within the window, signing
-#: in as that user waits until the window has passed.
-SIGN_IN_FAILURES_ALLOWED = 5
-SIGN_IN_FAILURE_WINDOW = timedelta(minutes=15)
-
 #: Who could have seen a child, and when: a list that shows the child again and again (the
 #: board refreshes every few seconds) is logged when the child first appears in it for a
 #: person, and again once this long has passed, not at every refresh.

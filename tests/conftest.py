@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from config import TestConfig
 from dutydesk import create_app
-from dutydesk.extensions import db
+from dutydesk.extensions import db, limiter
 
 
 class RequestIsolatedClient(FlaskClient):
@@ -61,6 +61,7 @@ def _reset_schema() -> None:
 
 @pytest.fixture(autouse=True)
 def _app_context(app):
+    limiter.reset()  # the sign-in limits are on, as in production, and count from nothing in each test
     with app.app_context():
         yield
         db.session.rollback()

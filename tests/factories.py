@@ -1,6 +1,8 @@
 """Plain keyword-default factories (GOV.UK Notify's tests/app/db.py style) and test helpers."""
 
+import os
 import re
+import secrets
 from datetime import datetime, timezone
 from itertools import count
 from zoneinfo import ZoneInfo
@@ -113,3 +115,15 @@ def post_form(client, url: str, data: dict, follow_redirects: bool = False):
     page = client.get(url)
     return client.post(url, data={"csrf_token": csrf_token(page.get_data(as_text=True)), **data},
                        follow_redirects=follow_redirects)
+
+
+def flask_command_environment(app, **settings: str) -> dict:
+    """The environment for a `flask` command run as its own process on the tests' database.
+
+    It has a secret key of its own (dutydesk starts with nothing less) and no e-mail server
+    unless one is given.
+    """
+    environment = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "FLASK_APP": "dutydesk",
+                   "SECRET_KEY": secrets.token_hex(32)}
+    environment.pop("MAIL_SERVER", None)
+    return {**environment, **settings}

@@ -1,6 +1,5 @@
 """The scheduler process runs the sweep at start and every minute; web workers never do."""
 
-import os
 import subprocess
 import sys
 import time
@@ -14,7 +13,7 @@ from dutydesk.escalations.sweep import sweep_job
 from dutydesk.extensions import db
 from dutydesk.models import Escalation, Role
 from dutydesk.scheduler import build_scheduler
-from tests.factories import create_contact, create_team, create_user
+from tests.factories import create_contact, create_team, create_user, flask_command_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,7 +32,7 @@ def test_the_scheduler_process_sweeps_as_soon_as_it_starts(app):
     north.manager = create_user("manager", (Role.DUTY_MANAGER,), north)
     create_contact(now_utc() - timedelta(minutes=70), team=north, now=now_utc())
     db.session.commit()
-    environment = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "FLASK_APP": "dutydesk"}
+    environment = flask_command_environment(app)
     process = subprocess.Popen([sys.executable, "-m", "flask", "scheduler"], cwd=ROOT, env=environment,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:

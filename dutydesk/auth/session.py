@@ -1,24 +1,28 @@
 """Sign-in everywhere, the 30-minute idle timeout, and keeping what an idle person was typing.
 
-A call handler who is signed out while typing a call must lose nothing. The session cookie
-outlives the idle timeout, so a form posted after it still arrives with a valid CSRF token and
-the signed name of its author; it is kept as a FormDraft, and after signing in again the author
-is sent back to the same page with the form filled in, ready to save.
+Sessions are held on the server (auth/server_sessions.py), which signs out whoever has made no
+request for the idle timeout. A call handler who is signed out while typing a call must lose
+nothing: the browser keeps, in a signed cookie, who it was and the CSRF token of the form on
+their screen, so a form posted after the timeout is kept as a FormDraft, and after signing in
+again its author is sent back to the same page with the form filled in, ready to save.
 """
 
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, request, session, url_for
-from flask_login import current_user, logout_user
+from flask import current_app, flash, g, redirect, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 
+from dutydesk.auth import operations
+from dutydesk.auth.server_sessions import ServerSessionInterface
 from dutydesk.clock import now_utc
 from dutydesk.display import timescale_words
 from dutydesk.extensions import db, login_manager
-from dutydesk.models import FormDraft, User
+from dutydesk.models import FormDraft, SessionEndReason, User
 
 #: Endpoints anyone may reach: signing in, the health check and the stylesheets.
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "core.healthz", "static"})
@@ -26,43 +30,62 @@ PUBLIC_ENDPOINTS = frozenset({"auth.login", "core.healthz", "static"})
 #: so they do not hold off the idle timeout.
 PASSIVE_ENDPOINTS = frozenset({"board.live"})
 DRAFT_ARG = "draft"
+#: What a browser's session keeps across signing in: the form kept for after it.
+KEPT_AT_SIGN_IN = ("draft_id",)
 
 
 def init_app(app) -> None:
+    app.session_interface = ServerSessionInterface()
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Sign in to use dutydesk"
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-    app.before_request(enforce_idle_timeout)
+    app.before_request(note_activity)
     app.before_request(require_sign_in)
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id), options=[joinedload(User.team), joinedload(User.role_grants)])
+    """The person whose session on the server this is; nobody for any other claim (a cookie
+    signed with a leaked key, a remember-me cookie)."""
+    signed_in = getattr(session, "user_id", None)
+    if signed_in is None or str(signed_in) != user_id:
+        return None
+    if session.user is not None:
+        return session.user  # loaded with the session's row, team and roles: no second query
+    return db.session.get(User, signed_in, options=[joinedload(User.team), joinedload(User.role_grants)])
 
 
 def start_session(user: User) -> None:
+    """Sign this browser in as the user, in a new session with a new token and a new CSRF
+    token, so that nothing from before (a planted or copied cookie) carries over."""
+    now = now_utc()
+    if session.record_id is not None:
+        operations.end_user_session(session.record_id, reason=SessionEndReason.SIGNED_IN_AGAIN, now=now)
+    kept = {key: session[key] for key in KEPT_AT_SIGN_IN if key in session}
+    session.clear()
+    session.update(kept)
+    g.pop("csrf_token", None)  # Flask-WTF's copy of the old token for this request
+    record, token = operations.start_user_session(user, now=now)
+    session.begin(record, token)
     session.permanent = True
-    session["seen_at"] = now_utc().timestamp()
-    session.pop("idle_user_id", None)
+    login_user(user)
+    generate_csrf()  # made now, so that two tabs opening forms at once share one
 
 
-def enforce_idle_timeout():
-    """Sign out whoever has made no request for the idle timeout, remembering who they were."""
-    if not current_user.is_authenticated:
-        return None
-    now = now_utc().timestamp()
-    seen_at = session.get("seen_at")
-    if seen_at is not None and now - seen_at > current_app.config["IDLE_TIMEOUT"].total_seconds():
-        user_id = current_user.id
-        logout_user()
-        session.pop("seen_at", None)
-        session["idle_user_id"] = user_id
-        return None
+def end_session() -> None:
+    """Sign this browser out; its session on the server ends, so every copy of its cookie is refused."""
+    if session.record_id is not None:
+        operations.end_user_session(session.record_id, reason=SessionEndReason.SIGNED_OUT, now=now_utc())
+    logout_user()
+    session.clear()
+    session.forget()
+
+
+def note_activity():
+    """Someone at the keyboard: this request holds off the idle timeout (a page refreshing itself does not)."""
     if request.endpoint not in PASSIVE_ENDPOINTS:
-        session["seen_at"] = now
-    return None
+        session.is_activity = True
 
 
 def require_sign_in():

@@ -1,11 +1,11 @@
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import login_user, logout_user
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from dutydesk.auth import limits
 from dutydesk.auth.forms import LoginForm
-from dutydesk.auth.operations import TooManyAttempts, authenticate
-from dutydesk.auth.session import start_session, url_after_sign_in
+from dutydesk.auth.operations import authenticate
+from dutydesk.auth.session import end_session, start_session, url_after_sign_in
 from dutydesk.clock import now_utc
 from dutydesk.extensions import db
 
@@ -20,28 +20,28 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limits.limit_sign_in
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        try:
-            user = authenticate(form.username.data, form.password.data, now=now_utc(),
-                                remote_addr=request.remote_addr or "")
-        except TooManyAttempts as refusal:
-            form.password.errors.append(refusal.message)
-            return render_template("auth/login.html", form=form)
-        db.session.commit()  # the attempt is recorded whether or not it succeeded
+        user = authenticate(form.username.data, form.password.data, now=now_utc(),
+                            remote_addr=request.remote_addr or "")
         if user is None:
+            limits.count_failure()
+            db.session.commit()  # the attempt is recorded
             form.password.errors.append("Enter a correct username and password")
         else:
-            login_user(user)
             start_session(user)
-            return redirect(url_after_sign_in(user, _safe_next(request.args.get("next"))))
+            db.session.commit()  # the attempt and the new session
+            response = redirect(url_after_sign_in(user, _safe_next(request.args.get("next"))))
+            limits.remember_device(response, user.username)
+            return response
     return render_template("auth/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    logout_user()
-    session.clear()
+    end_session()
+    db.session.commit()
     flash("You have signed out", "success")
     return redirect(url_for("auth.login"))

@@ -26,7 +26,8 @@ def _users_with_roles(roles, team_id: int | None = None):
     query = (
         select(User)
         .where(User.is_active.is_(True),
-               exists().where(RoleGrant.user_id == User.id, RoleGrant.role.in_(roles)))
+               exists().where(RoleGrant.user_id == User.id, RoleGrant.role.in_(roles),
+                              RoleGrant.in_force()))
         .options(selectinload(User.team))
         .order_by(User.display_name)
     )

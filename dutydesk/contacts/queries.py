@@ -64,7 +64,7 @@ def list_duty_workers(team_ids: list[int] | None = None) -> list[User]:
         .where(
             User.is_active.is_(True),
             exists().where(RoleGrant.user_id == User.id,
-                           RoleGrant.role.in_(permissions.DUTY_TEAM_WORK)),
+                           RoleGrant.role.in_(permissions.DUTY_TEAM_WORK), RoleGrant.in_force()),
         )
         .options(selectinload(User.team))
         .order_by(User.display_name)

@@ -3,12 +3,16 @@
 Pages carry children's names and addresses and are used on shared contact-centre desks, so
 no page is stored by the browser or a proxy (the back button after signing out shows
 nothing). Scripts run only from dutydesk's own files, plus the inline ones the templates mark
-with this request's nonce.
+with this request's nonce. Served over HTTPS (SESSION_COOKIE_SECURE on), browsers are told to
+use nothing else for a year (HSTS), so that no link or typed address falls back to plain HTTP.
 """
 
 import secrets
 
-from flask import request
+from flask import current_app, request
+
+#: Strict-Transport-Security when the session cookie is HTTPS-only (a year, as OWASP suggests).
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 def csp_nonce() -> str:
@@ -22,6 +26,8 @@ def add_security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    if current_app.config["SESSION_COOKIE_SECURE"]:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     if request.endpoint != "static":
         response.headers["Cache-Control"] = "no-store"
         response.headers.setdefault(

@@ -283,7 +283,8 @@ def _load(ids: list[int]) -> list[Escalation]:
 
 def _senior_manager_addresses() -> list[str]:
     return list(db.session.scalars(
-        select(User.email).join(RoleGrant).where(RoleGrant.role == Role.SENIOR_MANAGER, User.is_active)
+        select(User.email).join(RoleGrant).where(RoleGrant.role == Role.SENIOR_MANAGER, RoleGrant.in_force(),
+                                                 User.is_active)
         .order_by(User.id)))
 
 

@@ -13,7 +13,7 @@ from dutydesk.models.cases import (
 )
 from dutydesk.models.contacts import Contact, ContactChild
 from dutydesk.models.escalations import EmailStatus, Escalation
-from dutydesk.models.people import Role, RoleGrant, Team, TeamKind, User
+from dutydesk.models.people import Role, RoleGrant, SessionEndReason, Team, TeamKind, User, UserSession
 from dutydesk.models.work import Obligation, ObligationKind
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "RoleGrant",
     "ScreeningDecision",
     "ScreeningOutcome",
+    "SessionEndReason",
     "SignInAttempt",
     "StrategyActionPoint",
     "StrategyAttendee",
@@ -42,4 +43,5 @@ __all__ = [
     "TeamKind",
     "Transfer",
     "User",
+    "UserSession",
 ]

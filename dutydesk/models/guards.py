@@ -46,7 +46,9 @@ def install() -> None:
 REFUSAL_FUNCTION = "dutydesk_refuse"
 
 #: Tables of data kept only for convenience, which may be purged; every other table is guarded.
-PURGEABLE_TABLES = ("form_drafts",)
+#: Sessions are ended, not deleted, when someone signs out; an ended session is of no use to
+#: anyone and may be purged later.
+PURGEABLE_TABLES = ("form_drafts", "user_sessions")
 
 _NAME = re.compile(r"[a-z_][a-z0-9_]*\Z")
 

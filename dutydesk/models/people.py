@@ -1,13 +1,14 @@
 """Staff, their roles and their teams."""
 
+from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dutydesk.extensions import db
-from dutydesk.models.types import StrEnumType
+from dutydesk.models.types import StrEnumType, UTCDateTime
 
 
 class Role(StrEnum):
@@ -71,8 +72,10 @@ class User(UserMixin, db.Model):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     team: Mapped[Team | None] = relationship(back_populates="members", foreign_keys=[team_id])
+    #: The roles held now; a grant that has ended stays in role_grants' table as history.
     role_grants: Mapped[list["RoleGrant"]] = relationship(
-        back_populates="user", lazy="selectin", cascade="save-update, merge"
+        back_populates="user", lazy="selectin", cascade="save-update, merge",
+        primaryjoin="and_(User.id == RoleGrant.user_id, RoleGrant.ended_at.is_(None))",
     )
 
     @property
@@ -87,13 +90,61 @@ class User(UserMixin, db.Model):
 
 
 class RoleGrant(db.Model):
-    """One role held by one person; a person may hold several."""
+    """One role held by one person; a person may hold several.
+
+    A role taken away is ended, never deleted, so that who held which role when stays on record;
+    a role given back is a new grant. Queries about who holds a role ask `RoleGrant.in_force()`.
+    """
 
     __tablename__ = "role_grants"
-    __table_args__ = (UniqueConstraint("user_id", "role"),)
+    __table_args__ = (
+        Index("uq_role_grants_user_id_role_in_force", "user_id", "role", unique=True,
+              sqlite_where=db.text("ended_at IS NULL"), postgresql_where=db.text("ended_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     role: Mapped[Role] = mapped_column(StrEnumType(Role))
+    #: Unknown (empty) for grants made before roles could change.
+    granted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     user: Mapped[User] = relationship(back_populates="role_grants")
+
+    @classmethod
+    def in_force(cls):
+        """Grants not ended, in SQL: the role is held now."""
+        return cls.ended_at.is_(None)
+
+
+class SessionEndReason(StrEnum):
+    SIGNED_OUT = "signed_out"
+    IDLE = "idle"
+    SIGNED_IN_AGAIN = "signed_in_again"
+    DEACTIVATED = "deactivated"
+    ROLES_CHANGED = "roles_changed"
+    PASSWORD_CHANGED = "password_changed"
+
+
+class UserSession(db.Model):
+    """One signed-in session: the cookie carries only a random token, and this row, keyed by the
+    token's hash, says whose session it is and whether it still stands (see auth/server_sessions.py).
+
+    Ended sessions are kept (ended, not deleted); they are convenience data, to be purged later.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: SHA-256 of the cookie's token, in hex: a copy of this table signs nobody in.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: The last request its person made, written at most about once a minute; the idle timeout counts from it.
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    end_reason: Mapped[SessionEndReason | None] = mapped_column(StrEnumType(SessionEndReason), nullable=True)
+    #: Flask's session data (the CSRF token, messages waiting to be shown), as Flask's tagged JSON.
+    data: Mapped[str] = mapped_column(Text)
+
+    user: Mapped[User] = relationship()

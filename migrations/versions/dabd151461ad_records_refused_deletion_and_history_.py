@@ -2,7 +2,7 @@
 
 Triggers, on SQLite and PostgreSQL, that refuse DELETE on every table of records and also
 UPDATE on the append-only tables (history, record views, sign-in attempts); on PostgreSQL they
-refuse TRUNCATE too. The statements come from dutydesk.models.guards. form_drafts (kept only
+refuse TRUNCATE too. The statements come from dutydesk.models.guards. form_drafts and user_sessions (kept only
 for convenience, and purged) and alembic_version are left unguarded.
 
 The tables are listed here as they stood at this revision. A later migration that creates a
@@ -11,7 +11,7 @@ operation that recreates a table (`op.batch_alter_table` copying it to a new one
 table's triggers, so such a migration must make them again afterwards.
 
 Revision ID: dabd151461ad
-Revises: bfe91aeca113
+Revises: 5b7e2c9d41f0
 Create Date: 2026-12-02 12:56:32.789493
 
 """
@@ -22,7 +22,7 @@ from dutydesk.models import guards
 
 # revision identifiers, used by Alembic.
 revision = 'dabd151461ad'
-down_revision = 'bfe91aeca113'
+down_revision = '5b7e2c9d41f0'
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,6 @@ for hours. These run on whichever database the suite uses (SQLite or PostgreSQL)
 running at once and the one killed are the real `flask --app dutydesk sweep`, each a process
 of its own, on data committed for them to see."""
 
-import os
 import re
 import signal
 import subprocess
@@ -22,7 +21,7 @@ from dutydesk.escalations.sweep import sweep
 from dutydesk.extensions import db
 from dutydesk.models import Escalation, InboxChannel, Obligation, ObligationKind, Role
 from dutydesk.rules import LADDERS, EscalationLevel
-from tests.factories import at, create_contact, create_team, create_user
+from tests.factories import at, create_contact, create_team, create_user, flask_command_environment
 
 from .conftest import call, escalations
 
@@ -33,8 +32,7 @@ HANDOFF = LADDERS[ObligationKind.WRITTEN_HANDOFF.value]
 
 def start_sweep() -> subprocess.Popen:
     """`flask --app dutydesk sweep` on the tests' database, as an operator or cron would run it."""
-    env = {**os.environ, "DATABASE_URL": current_app.config["SQLALCHEMY_DATABASE_URI"], "FLASK_APP": "dutydesk"}
-    env.pop("MAIL_SERVER", None)
+    env = flask_command_environment(current_app)
     return subprocess.Popen([sys.executable, "-m", "flask", "--app", "dutydesk", "sweep"], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 

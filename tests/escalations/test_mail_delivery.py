@@ -2,7 +2,6 @@
 over one connection; sweeps at once e-mail each escalation once; a scheduler (or a sweep) stopped
 by SIGTERM while sending gives back what it claimed."""
 
-import os
 import re
 import signal
 import subprocess
@@ -20,7 +19,7 @@ from dutydesk.escalations.sweep import sweep
 from dutydesk.extensions import db
 from dutydesk.models import EmailStatus, Escalation, ObligationKind
 from dutydesk.work.operations import open_obligation
-from tests.factories import at
+from tests.factories import at, flask_command_environment
 
 from .conftest import RECEIVED, escalations, quiet_call
 
@@ -56,8 +55,7 @@ def test_a_burst_is_emailed_in_one_delivery_run_over_one_connection_each_message
 def test_three_sweeps_at_once_email_each_escalation_once(mailbox, front, app):
     contact = quiet_call(front, now_utc() - timedelta(days=30))
     open_work(front, contact, 200, due_at=now_utc() - timedelta(days=20), now=now_utc() - timedelta(days=21))
-    environment = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "FLASK_APP": "dutydesk",
-                   "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(app.config["MAIL_PORT"])}
+    environment = flask_command_environment(app, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(app.config["MAIL_PORT"]))
 
     processes = [subprocess.Popen([sys.executable, "-m", "flask", "sweep"], cwd=ROOT, env=environment,
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for _ in range(3)]
@@ -81,8 +79,7 @@ def test_a_scheduler_or_a_sweep_stopped_by_sigterm_while_sending_gives_back_what
     mailbox.delay = 0.2  # a slow server: the scheduler is still sending when it is stopped
     contact = quiet_call(front, now_utc() - timedelta(days=30))
     open_work(front, contact, 20, due_at=now_utc() - timedelta(days=20), now=now_utc() - timedelta(days=21))
-    environment = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "FLASK_APP": "dutydesk",
-                   "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(app.config["MAIL_PORT"])}
+    environment = flask_command_environment(app, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(app.config["MAIL_PORT"]))
     process = subprocess.Popen([sys.executable, "-m", "flask", command], cwd=ROOT, env=environment,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
