@@ -18,6 +18,7 @@ from werkzeug.datastructures import MultiDict
 from dutydesk.clock import now_utc
 from dutydesk.display import timescale_words
 from dutydesk.extensions import db, login_manager
+from dutydesk.inputs import parse_id
 from dutydesk.models import FormDraft, User
 
 #: Endpoints anyone may reach: signing in, the health check and the stylesheets.
@@ -112,7 +113,7 @@ def url_after_sign_in(user: User, default: str) -> str:
 
 def restored_formdata() -> MultiDict | None:
     """The kept form for this page, if the signed-in person was sent back here to finish it."""
-    draft_id = request.args.get(DRAFT_ARG, type=int)
+    draft_id = parse_id(request.args.get(DRAFT_ARG))
     if draft_id is None or request.method != "GET":
         return None
     draft = db.session.scalar(
