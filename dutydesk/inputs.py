@@ -13,9 +13,9 @@ from flask import Request as FlaskRequest
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import BaseConverter, ValidationError
 
-#: The largest id a row can have: ids are signed 64-bit integers, on SQLite and PostgreSQL alike
-#: (a larger number cannot even be sent to the database).
-MAX_ID = 2**63 - 1
+#: The largest id a row can have: ids are INTEGER columns, 32-bit on PostgreSQL (SQLite's hold
+#: 64 bits). A larger number cannot even be compared with an id there: the query fails.
+MAX_ID = 2**31 - 1
 
 
 def whole_number(text, *, least: int = 0, most: int) -> int | None:

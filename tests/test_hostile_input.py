@@ -47,7 +47,7 @@ def test_an_id_is_ascii_digits_from_one_to_the_largest_a_row_can_have():
     assert parse_id("42") == 42
     assert parse_id("007") == 7
     assert parse_id(str(MAX_ID)) == MAX_ID
-    for text in [TOO_BIG, str(2**64), "9" * 5000, "0", "-1", "²", "٣", " 1", "1.5", "", None]:
+    for text in [str(2**31), TOO_BIG, str(2**64), "9" * 5000, "0", "-1", "²", "٣", " 1", "1.5", "", None]:
         assert parse_id(text) is None, text
 
 
@@ -55,7 +55,7 @@ def test_an_id_is_ascii_digits_from_one_to_the_largest_a_row_can_have():
 
 @freeze_time(NOW)
 @pytest.mark.parametrize("address", [
-    f"/calls/{TOO_BIG}", f"/calls/{2**64}", f"/calls/{'9' * 40}", "/calls/0", "/calls/%D9%A3", "/calls/%C2%B2",
+    f"/calls/{2**31}", f"/calls/{TOO_BIG}", f"/calls/{2**64}", f"/calls/{'9' * 40}", "/calls/0", "/calls/%D9%A3", "/calls/%C2%B2",
     f"/cases/{TOO_BIG}", f"/strategy-discussions/{TOO_BIG}", f"/inbox-items/{TOO_BIG}/action",
 ])
 def test_an_address_with_an_id_no_row_could_have_is_page_not_found(client, world, address):

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from tests.fuzz.pages import Control, PageForm
 
 #: Things an id in an address, a query string or a select could be instead of an id.
-HOSTILE_IDS = ["0", "-1", "00", str(2**63), str(2**63 - 1), str(2**64), str(2**31), "9" * 40, "²", "٣", "١٢",
+HOSTILE_IDS = ["0", "-1", "00", str(2**31), str(2**31 - 1), str(2**32), str(2**63), str(2**63 - 1), str(2**64), "9" * 40, "²", "٣", "١٢",
                "1.5", "1e3", " 1", "+1", "0x1", "1 ", "NaN", "one", "1\x00"]
 
 HOSTILE_TEXT = [
