@@ -58,6 +58,12 @@ def _today() -> date:
     return to_london(now_utc()).date()
 
 
+def _just_now(minutes_ago: int):
+    from dutydesk.clock import now_utc, to_london
+
+    return to_london(now_utc() - timedelta(minutes=minutes_ago))
+
+
 def plausible_date(name: str) -> st.SearchStrategy[list[str]]:
     """A real date, in the future for deadlines, reviews and absences, in the past otherwise."""
     today = _today()
@@ -102,8 +108,14 @@ def hostile_value(control: Control) -> st.SearchStrategy:
     return hostile_text()
 
 
-def plausible_value(control: Control) -> st.SearchStrategy:
-    """What a person using the form could send for the control."""
+def plausible_value(control: Control, just_now=None) -> st.SearchStrategy:
+    """What a person using the form could send for the control. A moment that has happened (a
+    date and time field) is, with `just_now`, a few minutes ago: after the call, and not ahead."""
+    is_past = not any(word in control.name for word in ("due", "review", "starts", "ends", "birth"))
+    if just_now is not None and is_past and control.kind == "date":
+        return st.just([str(just_now.day), str(just_now.month), str(just_now.year)])
+    if just_now is not None and is_past and control.name.endswith("_time"):
+        return st.just(f"{just_now:%H:%M}")
     if control.kind == "date":
         return plausible_date(control.name)
     if control.kind in ("select", "radio"):
@@ -128,12 +140,15 @@ def fill(data, form: PageForm) -> tuple[list[tuple[str, str]], dict[str, str], s
         for index in range(1, data.draw(st.integers(0, 2), label=f"extra {rows}") + 1):
             controls += [Control(f"{rows}-{index}-{ROW_FIELD.match(c.name)['field']}", c.kind, c.options, c.input_type)
                          for c in fields if (m := ROW_FIELD.match(c.name)) and m["rows"] == rows and m["index"] == "0"]
+    just_now = _just_now(data.draw(st.integers(0, 8), label="minutes ago")) if data.draw(
+        st.booleans(), label="happened just now") else None
     hostile_one = data.draw(st.sampled_from(controls), label="the hostile one") if controls and mode == "one hostile" else None
     pairs, typed = [], {}
     for control in controls:
         is_hostile = (mode == "hostile" or control is hostile_one
                       or (mode == "mixed" and data.draw(st.booleans(), label=f"{control.name} hostile")))
-        value = data.draw(hostile_value(control) if is_hostile else plausible_value(control), label=control.name)
+        value = data.draw(hostile_value(control) if is_hostile else plausible_value(control, just_now),
+                          label=control.name)
         if value is None:
             continue
         values = value if isinstance(value, list) else [value]
