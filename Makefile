@@ -14,7 +14,7 @@ define debian_package
   $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(2) >/dev/null; }
 endef
 
-.PHONY: run test install assets browser bench db clean
+.PHONY: run test fuzz install assets browser bench db clean
 
 run: install assets db
 	$(BIN)/flask seed-demo
@@ -22,6 +22,11 @@ run: install assets db
 
 test: install assets browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Every page, address and form filled with generated input, at length (at least 10,000 requests;
+# set TEST_DATABASE_URL for PostgreSQL): prints how many answers of each status, and by page.
+fuzz: install
+	$(BIN)/python -m pytest -p no:cacheprovider tests/fuzz --hypothesis-profile=fuzz --durations=3 $(PYTEST_ARGS)
 
 # wrk is the benchmarks' load generator.
 bench: install

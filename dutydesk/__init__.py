@@ -18,6 +18,7 @@ from dutydesk.core import errors, secret_key, security
 from dutydesk.core.views import bp as core_bp
 from dutydesk.escalations import views as escalations_views
 from dutydesk.extensions import csrf, db, limiter, login_manager, migrate
+from dutydesk.inputs import IdConverter, Request
 from dutydesk.models import guards
 from dutydesk.models.types import render_migration_item
 from dutydesk.work.views import bp as work_bp
@@ -36,6 +37,9 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
     )
     app.config.from_object(config)
     secret_key.check_secret_key(app.config)
+    app.request_class = Request
+    # Every number in dutydesk's addresses is a row's id: anything that cannot be one is a 404.
+    app.url_map.converters["int"] = IdConverter
     app.jinja_loader = ChoiceLoader([
         FileSystemLoader(str(ROOT / "templates")),
         PrefixLoader({

@@ -1,24 +1,27 @@
 """Form pieces shared by every area: London date-and-time entry and plain-English messages."""
 
+import re
 from datetime import date, datetime, time
 
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovSelect, GovTextInput
-from wtforms import DateField, Field, RadioField, SelectField, StringField
+from wtforms import DateField, Field, FieldList, RadioField, SelectField, StringField
 from wtforms.validators import StopValidation
 
 from dutydesk.clock import NonexistentLocalTime, from_london, now_utc, to_london
-from dutydesk.rules import RECEIVED_AT_TOLERANCE, end_of_working_day
+from dutydesk.inputs import parse_id, whole_number
+from dutydesk.rules import FURTHEST_AHEAD_YEARS, RECEIVED_AT_TOLERANCE, end_of_working_day, furthest_ahead
 
 
 def parse_clock_time(text: str) -> time:
-    """Read a 24-hour clock time typed as 14:05, 14.05, 1405 or 9:05."""
+    """Read a 24-hour clock time typed as 14:05, 14.05, 1405 or 9:05 (ASCII digits only)."""
     cleaned = text.strip().replace(".", ":").replace(" ", "")
-    if ":" not in cleaned and cleaned.isdigit() and len(cleaned) in (3, 4):
+    if ":" not in cleaned and cleaned.isascii() and cleaned.isdigit() and len(cleaned) in (3, 4):
         cleaned = f"{cleaned[:-2]}:{cleaned[-2:]}"
     hours, _, minutes = cleaned.partition(":")
-    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+    hour, minute = whole_number(hours, most=23), whole_number(minutes, most=59)
+    if hour is None or minute is None or len(hours) > 2 or len(minutes) != 2:
         raise ValueError
-    return time(int(hours), int(minutes))
+    return time(hour, minute)
 
 
 class LondonDateField(DateField):
@@ -37,16 +40,19 @@ class LondonDateField(DateField):
         if not valuelist or not "".join(valuelist).strip():
             return
         parts = [part.strip() for part in valuelist]
-        if any(not part.isdigit() for part in parts) or len(parts) != 3:
+        if len(parts) != 3 or not all(part.isascii() and part.isdigit() for part in parts):
             raise ValueError(f"Enter the {self.what} as numbers for day, month and year, like 21 11 2026")
-        day, month, year = (int(part) for part in parts)
-        try:
-            self.data = date(year, month, day)
-        except ValueError:
-            raise ValueError(f"The {self.what} must be a real date, like 21 11 2026") from None
-        if year < 1900:
-            self.data = None
+        day, month = whole_number(parts[0], most=31), whole_number(parts[1], most=12)
+        year = whole_number(parts[2], least=1900, most=9999) if len(parts[2]) == 4 else None
+        if year is None:
             raise ValueError(f"Enter the {self.what} with a four-digit year, like 2026")
+        try:
+            moment = date(year, month, day)
+        except (TypeError, ValueError):  # no such day or month (None), or not in that month
+            raise ValueError(f"The {self.what} must be a real date, like 21 11 2026") from None
+        if moment > furthest_ahead(to_london(now_utc()).date()):
+            raise ValueError(f"The {self.what} must be within {FURTHEST_AHEAD_YEARS} years from today")
+        self.data = moment
 
 
 def ClockTimeField(label: str, **kwargs) -> StringField:
@@ -140,18 +146,57 @@ def require(message: str):
             raise StopValidation(message)
 
     check.field_flags = {"required": True}
+    check.message = message
     return check
 
 
 def optional_int(value) -> int | None:
-    """Coerce a select's value to an id, with its blank "Choose one" as None."""
-    if value in (None, ""):
-        return None
-    return int(value)
+    """Coerce a select's value to an id, with its blank "Choose one" as None.
+
+    Anything that is not an id any row could have (letters, other scripts' digits, twenty
+    digits) is refused: the select then says, beside itself, to choose from the list.
+    """
+    if value in (None, "") or isinstance(value, int):
+        return value or None
+    number = parse_id(value)
+    if number is None:
+        raise ValueError(value)
+    return number
+
+
+def _code_of(codes):
+    """Coerce a choice's value to the member of its code list, with a blank answer as None."""
+
+    def coerce(value):
+        return None if value in (None, "") else codes(value)  # ValueError: not one of the codes
+
+    return coerce
 
 
 class ChoiceMixin:
-    """Leave an unanswered choice to `require`, so its message says what to do."""
+    """A radio or select field: an unanswered choice is left to `require`, so that its message
+    says what to do, and an answer the form never offered is refused beside the field.
+
+    `codes` (a code list, `LabelledEnum`) gives the choices, after an optional blank `prompt`,
+    and makes the field's data the member itself: no view converts what was posted. `unknown`
+    says what to do when a value not offered arrives; by default it is the `require` message
+    (for a select, "... from the list").
+    """
+
+    unknown_suffix = ""
+
+    def __init__(self, label=None, validators=None, *, codes=None, prompt: str | None = None,
+                 unknown: str | None = None, **kwargs):
+        if codes is not None:
+            kwargs["choices"] = ([("", prompt)] if prompt is not None else []) + codes.choices()
+            kwargs["coerce"] = _code_of(codes)
+        required = next((v.message for v in validators or () if getattr(v, "field_flags", {}).get("required")
+                         and getattr(v, "message", None)), None)
+        unknown = unknown or (required and f"{required}{self.unknown_suffix}")
+        if unknown is None:
+            raise TypeError(f"{label}: say what to do when an answer not offered is posted (unknown=...)")
+        super().__init__(label, validators, invalid_value_message=unknown, invalid_choice_message=unknown,
+                         **kwargs)
 
     def pre_validate(self, form):
         if self.data in (None, ""):
@@ -165,6 +210,22 @@ class GovRadioField(ChoiceMixin, RadioField):
 
 class GovSelectField(ChoiceMixin, SelectField):
     widget = GovSelect()
+    unknown_suffix = " from the list"
+
+
+class RowList(FieldList):
+    """A form's repeatable rows (children, attendees), numbered in ASCII digits as our pages number
+    them: a field named with other digits (children-²-name) belongs to no row."""
+
+    _ROW = re.compile(r"[0-9]{1,4}")
+
+    def _extract_indices(self, prefix, formdata):
+        offset = len(prefix) + 1
+        for key in formdata:
+            if key.startswith(prefix):
+                index = key[offset:].split(self._field_separator, 1)[0]
+                if self._ROW.fullmatch(index):
+                    yield int(index)
 
 
 def person_choices(people, prompt: str, *, with_team: bool = True) -> list[tuple]:

@@ -59,6 +59,12 @@ LIST_VIEW_LOGGED_EVERY = timedelta(minutes=10)
 #: Calls may be written up late, but a receipt time this far ahead of the clock is a typo.
 RECEIVED_AT_TOLERANCE = timedelta(minutes=1)
 
+#: How far ahead any date typed into dutydesk may lie: a deadline, a review, the end of an
+#: absence, an expected date of birth. Nothing the front door plans is further off, so a later
+#: date is a slip of the keys (2062 for 2026, 9999 for "no end yet"); refusing it also keeps
+#: every deadline, working-day count and escalation step worked out from it inside the calendar.
+FURTHEST_AHEAD_YEARS = 5
+
 
 class EscalationLevel(IntEnum):
     """The steps of an escalation ladder, in the order they are taken."""
@@ -184,6 +190,11 @@ def transfer_acceptance_due_at(requested_at: datetime) -> datetime:
 def inbox_item_due_at(received_at: datetime) -> datetime:
     """R50: when post, an e-mail or a telephone message received for a worker must be actioned."""
     return add_working_hours(received_at, INBOX_ITEM_WORKING_HOURS)
+
+
+def furthest_ahead(today: date) -> date:
+    """The last date that may be typed for anything in the future (see FURTHEST_AHEAD_YEARS)."""
+    return today + timedelta(days=round(365.25 * FURTHEST_AHEAD_YEARS))
 
 
 def end_of_working_day(day: date) -> datetime:

@@ -67,6 +67,7 @@ class AbsenceForm(FlaskForm):
                                            "last day. Leave blank if they are away all day.",
                                validators=[Length(max=10)])
     cover_id = GovSelectField("Who covers for them? (optional)", coerce=optional_int, validate_choice=False,
+                              unknown="Choose who covers from the list, or leave it empty for their team manager to",
                               description="They take the worker's new work and post, and see their open work. "
                                           "Leave this empty for the worker's team manager to.")
     reason = StringField("Reason (optional)", widget=GovTextInput(),
@@ -91,7 +92,7 @@ class InboxItemForm(FlaskForm):
     worker_id = GovSelectField("Who is it for?", coerce=optional_int, validate_choice=False,
                                description="If they are away, it goes to whoever covers for them",
                                validators=[require("Choose who it is for")])
-    channel = GovRadioField("What is it?", choices=InboxChannel.choices(),
+    channel = GovRadioField("What is it?", codes=InboxChannel,
                             validators=[require("Choose whether it is post, an e-mail or a telephone message")])
     sender = StringField("Who is it from?", widget=GovTextInput(),
                          description="Their name, and their organisation if they gave one",

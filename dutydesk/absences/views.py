@@ -12,7 +12,6 @@ from dutydesk.display import london, london_until
 from dutydesk.errors import DomainError
 from dutydesk.extensions import db
 from dutydesk.forms import fill_with_now, person_choices
-from dutydesk.models import InboxChannel
 from dutydesk.pages import chosen_person, commit_with_record_view, get_inbox_item_once, load_form, show_error
 from dutydesk.permissions import can
 
@@ -113,7 +112,7 @@ def record_inbox_item():
             addressed_to = chosen_person(workers, form.worker_id.data,
                                          "Choose who it is for from the list of people working now", "worker_id")
             item = operations.record_inbox_item(
-                addressed_to, channel=InboxChannel(form.channel.data), sender=form.sender.data,
+                addressed_to, channel=form.channel.data, sender=form.sender.data,
                 summary=form.summary.data, received_at=form.received_at, by=_me(), now=now_utc())
         except DomainError as error:
             show_error(form, error)

@@ -22,6 +22,7 @@ from dutydesk.auth.server_sessions import ServerSessionInterface
 from dutydesk.clock import now_utc
 from dutydesk.display import timescale_words
 from dutydesk.extensions import db, login_manager
+from dutydesk.inputs import parse_id
 from dutydesk.models import FormDraft, SessionEndReason, User
 
 #: Endpoints anyone may reach: signing in, the health check and the stylesheets.
@@ -105,8 +106,11 @@ def require_sign_in():
     if request.headers.get("HX-Request"):
         # A refresh by htmx would otherwise swap the sign-in page into the board: send the
         # whole page there instead.
-        page = urlsplit(request.headers.get("HX-Current-URL", ""))
-        back_to = f"{page.path}?{page.query}" if page.query else page.path
+        try:
+            page = urlsplit(request.headers.get("HX-Current-URL", ""))
+            back_to = f"{page.path}?{page.query}" if page.query else page.path
+        except ValueError:  # not an address: back to the start once signed in
+            back_to = None
         return "", 204, {"HX-Redirect": url_for("auth.login", next=back_to or None)}
     return login_manager.unauthorized()
 
@@ -135,7 +139,7 @@ def url_after_sign_in(user: User, default: str) -> str:
 
 def restored_formdata() -> MultiDict | None:
     """The kept form for this page, if the signed-in person was sent back here to finish it."""
-    draft_id = request.args.get(DRAFT_ARG, type=int)
+    draft_id = parse_id(request.args.get(DRAFT_ARG))
     if draft_id is None or request.method != "GET":
         return None
     draft = db.session.scalar(

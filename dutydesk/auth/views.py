@@ -13,10 +13,13 @@ bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    """Only ever redirect within dutydesk after signing in."""
-    if target and urlsplit(target).netloc == "" and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("core.home")
+    """Only ever redirect within dutydesk after signing in; anything else (or nonsense) goes home."""
+    try:
+        is_ours = bool(target) and urlsplit(target).netloc == "" and target.startswith("/") \
+            and not target.startswith("//")
+    except ValueError:  # not an address at all ("http://[::1")
+        is_ours = False
+    return target if is_ours else url_for("core.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])

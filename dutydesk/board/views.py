@@ -7,6 +7,7 @@ from dutydesk import permissions
 from dutydesk.board.queries import RECENT_DAYS, SORTS, UNASSIGNED, BoardFilters, load_board
 from dutydesk.clock import now_utc
 from dutydesk.contacts import queries as contacts
+from dutydesk.inputs import parse_id
 from dutydesk.models import ObligationKind
 from dutydesk.access import requires
 from dutydesk.pages import log_list_view
@@ -56,8 +57,8 @@ def _filters(args) -> BoardFilters:
     kind = args.get("kind", "")
     sort = args.get("sort", "due")
     return BoardFilters(
-        team_id=args.get("team", type=int),
-        worker=UNASSIGNED if worker == UNASSIGNED else (int(worker) if worker.isdigit() else None),
+        team_id=parse_id(args.get("team")),
+        worker=UNASSIGNED if worker == UNASSIGNED else parse_id(worker),
         kind=ObligationKind(kind) if kind in {k.value for k in ObligationKind} else None,
         sort=sort if sort in SORTS else "due",
         descending=args.get("dir") == "desc",

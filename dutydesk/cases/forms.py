@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import BooleanField, FieldList, Form, FormField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, Form, FormField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from dutydesk import rules
@@ -14,6 +14,7 @@ from dutydesk.forms import (
     GovSelectField,
     LondonDateField,
     LondonMoment,
+    RowList,
     optional_int,
     require,
 )
@@ -24,7 +25,7 @@ MAX_ACTION_POINTS = 30
 
 
 class DecisionForm(FlaskForm):
-    outcome = GovRadioField("What is the decision?", choices=ScreeningOutcome.choices(),
+    outcome = GovRadioField("What is the decision?", codes=ScreeningOutcome,
                             validators=[require("Choose the decision")])
     rationale = TextAreaField("Reasons for the decision", widget=GovTextArea(),
                               description="What you weighed up, including the records checked",
@@ -33,6 +34,7 @@ class DecisionForm(FlaskForm):
                                           widget=GovCheckboxInput())
     social_care_manager_id = GovSelectField(
         "Social-care manager involved", coerce=optional_int, validate_choice=False,
+        unknown="Choose the social-care manager involved from the list",
         description="Needed when a joint investigation with the police is being considered: "
                     "it cannot be recorded without one")
     onward_agency = StringField("Agency", widget=GovTextInput(),
@@ -40,7 +42,8 @@ class DecisionForm(FlaskForm):
                                             "Leave blank if the child is not referred to another agency.",
                                 validators=[Length(max=200)])
     onward_purpose = TextAreaField("Purpose of the referral", widget=GovTextArea(), validators=[Length(max=4000)])
-    onward_agreed_by_id = GovSelectField("Who agreed it?", coerce=optional_int, validate_choice=False)
+    onward_agreed_by_id = GovSelectField("Who agreed it?", coerce=optional_int, validate_choice=False,
+                                         unknown="Choose who agreed the onward referral from the list")
     save = SubmitField("Record the decision", widget=GovSubmitInput())
 
     @property
@@ -73,7 +76,8 @@ class ActionPointForm(Form):
     """An action agreed at the discussion: what, who, and the date it must be done by."""
 
     title = StringField("What must be done", widget=GovTextInput(), validators=[Length(max=300)])
-    owner_id = GovSelectField("Who will do it", coerce=optional_int, validate_choice=False)
+    owner_id = GovSelectField("Who will do it", coerce=optional_int, validate_choice=False,
+                              unknown="Choose who will do it from the list")
     due_date = LondonDateField("Due by", what="due date",
                                description=f"By close of office ({rules.OFFICE_CLOSES:%H:%M}) that day, "
                                            "for example 27 11 2026")
@@ -110,7 +114,7 @@ class StrategyDiscussionForm(FlaskForm):
     held_time = ClockTimeField("Time", description="24-hour clock, like 14:05",
                                validators=[require("Enter the time the discussion was held")])
 
-    attendees = FieldList(FormField(AttendeeForm), min_entries=1, max_entries=MAX_ATTENDEES)
+    attendees = RowList(FormField(AttendeeForm), min_entries=1, max_entries=MAX_ATTENDEES)
     add_attendee = SubmitField("Add another attendee", widget=GovSubmitInput())
     remove_attendee = SubmitField("Remove the last attendee", widget=GovSubmitInput())
 
@@ -118,7 +122,7 @@ class StrategyDiscussionForm(FlaskForm):
                            description="What was shared, what was decided and why",
                            validators=[require("Enter the record of the discussion"), Length(max=50000)])
 
-    action_points = FieldList(FormField(ActionPointForm), min_entries=1, max_entries=MAX_ACTION_POINTS)
+    action_points = RowList(FormField(ActionPointForm), min_entries=1, max_entries=MAX_ACTION_POINTS)
     add_action_point = SubmitField("Add another action point", widget=GovSubmitInput())
     remove_action_point = SubmitField("Remove the last action point", widget=GovSubmitInput())
 

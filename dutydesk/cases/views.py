@@ -13,7 +13,7 @@ from dutydesk.display import duration_words, london
 from dutydesk.errors import DomainError
 from dutydesk.extensions import db
 from dutydesk.forms import fill_with_now, person_choices
-from dutydesk.models import ScreeningOutcome
+from dutydesk.inputs import parse_id
 from dutydesk.pages import (
     change_rows,
     chosen_person,
@@ -79,7 +79,7 @@ def record_decision(contact_id: int, child_id: int):
                                                purpose=form.onward_purpose.data or "", agreed_by=agreed_by)
         joint = bool(form.is_joint_investigation.data)
         manager = get_user(form.social_care_manager_id.data) if joint and form.social_care_manager_id.data else None
-        outcome = ScreeningOutcome(form.outcome.data)
+        outcome = form.outcome.data
         had_referral = child.referral is not None
         operations.record_screening_decision(
             contact, child, outcome=outcome, rationale=form.rationale.data, by=_me(), now=now_utc(),
@@ -260,7 +260,7 @@ def unallocated():
     if chosen == "all":
         team = None
     else:
-        team_id = int(chosen) if chosen.isdigit() else current_user.team_id
+        team_id = parse_id(chosen) or current_user.team_id
         team = next((t for t in teams if t.id == team_id), None)
     team_id = team.id if team else None
     cases = queries.list_unallocated(team_id)

@@ -10,7 +10,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    FieldList,
     Form,
     FormField,
     SelectMultipleField,
@@ -29,9 +28,11 @@ from dutydesk.forms import (
     GovSelectField,
     LondonDateField,
     LondonMoment,
+    RowList,
     optional_int,
     require,
 )
+from dutydesk.inputs import whole_number
 from dutydesk.models.codes import (
     Channel,
     ConcernCategory,
@@ -43,6 +44,9 @@ from dutydesk.models.codes import (
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 MAX_CHILDREN = 12
+#: The oldest approximate age the form takes: children's services work with young people up
+#: to 25 (care leavers); anything higher is a slip of the keys.
+OLDEST_APPROXIMATE_AGE = 25
 
 #: The concern flags, each the name of a Contact column and the words the call handler reads.
 FLAGS = [
@@ -73,8 +77,7 @@ class ChildForm(Form):
     first_language = StringField("First language", widget=GovTextInput(),
                                  description="For example English, Polish, Somali. Write 'not known' if the caller does not know.",
                                  validators=[require("Enter the child's first language, or 'not known'"), Length(max=100)])
-    interpreter_need = GovRadioField("Does the child need an interpreter?",
-                                  choices=InterpreterNeed.choices(),
+    interpreter_need = GovRadioField("Does the child need an interpreter?", codes=InterpreterNeed,
                                   validators=[require("Say whether the child needs an interpreter")])
 
     def validate_name(self, field):
@@ -84,15 +87,14 @@ class ChildForm(Form):
     def validate_approximate_age(self, field):
         text = (field.data or "").strip()
         if text:
-            if not text.isdigit() or int(text) > 25:
+            if whole_number(text, most=OLDEST_APPROXIMATE_AGE) is None:
                 raise StopValidation("Enter the approximate age as a whole number of years, like 7")
         elif self.date_of_birth.data is None and not self.date_of_birth.errors:
             raise StopValidation("Enter the child's date of birth or approximate age")
 
     @property
     def age(self) -> int | None:
-        text = (self.approximate_age.data or "").strip()
-        return int(text) if text.isdigit() else None
+        return whole_number((self.approximate_age.data or "").strip(), most=OLDEST_APPROXIMATE_AGE)
 
 
 class LogCallForm(FlaskForm):
@@ -101,18 +103,17 @@ class LogCallForm(FlaskForm):
                                     validators=[require("Enter the date the call was received")])
     received_time = ClockTimeField("Time received", description="24-hour clock, like 14:05",
                                    validators=[require("Enter the time the call was received")])
-    channel = GovRadioField("How did the concern reach us?", choices=Channel.choices(),
+    channel = GovRadioField("How did the concern reach us?", codes=Channel,
                          default=Channel.PHONE.value, validators=[require("Choose how the concern reached us")])
 
-    children = FieldList(FormField(ChildForm), min_entries=1, max_entries=MAX_CHILDREN)
+    children = RowList(FormField(ChildForm), min_entries=1, max_entries=MAX_CHILDREN)
     add_child = SubmitField("Add another child", widget=GovSubmitInput())
     remove_child = SubmitField("Remove the last child", widget=GovSubmitInput())
 
     concern = TextAreaField("What is the concern?", widget=GovTextArea(),
                             description="What happened or is happening to the child, in the caller's words where you can",
                             validators=[require("Enter the nature of the concern"), Length(max=20000)])
-    concern_category = GovSelectField("Kind of concern",
-                                   choices=_blank_first(ConcernCategory.choices()),
+    concern_category = GovSelectField("Kind of concern", codes=ConcernCategory, prompt="Choose one",
                                    validators=[require("Choose the kind of concern")])
     flags = SelectMultipleField("Tick all that apply", widget=GovCheckboxesInput(), choices=FLAGS,
                                 validate_choice=True)
@@ -131,8 +132,7 @@ class LogCallForm(FlaskForm):
         description="A professional must confirm the referral in writing within "
                     f"{timescale_words(rules.REFERRER_CONFIRMATION_WITHIN)}",
         validators=[require("Say whether the referrer is a professional")])
-    referral_source = GovSelectField("Referral source",
-                                  choices=_blank_first(ReferralSource.choices()),
+    referral_source = GovSelectField("Referral source", codes=ReferralSource, prompt="Choose one",
                                   validators=[require("Choose the referral source")])
 
     # Which teams and workers may be chosen is the operation's rule (log_call checks both), so
@@ -141,10 +141,12 @@ class LogCallForm(FlaskForm):
                           validators=[require("Choose the duty team to hand the call to")])
     is_put_through = GovRadioField("Was the call put through to the duty team at once?",
                                 choices=YES_NO, validators=[require("Say whether the call was put through at once")])
-    put_through_to = GovSelectField("Who took it?", coerce=optional_int, validate_choice=False)
+    put_through_to = GovSelectField("Who took it?", coerce=optional_int, validate_choice=False,
+                                    unknown="Choose the duty worker the call was put through to from the list")
     no_referrer_details_reason = GovRadioField(
         "If you do not have the referrer's name, address and phone number, why not?",
-        choices=NoReferrerDetailsReason.choices(), validators=[Optional()])
+        codes=NoReferrerDetailsReason, validators=[Optional()],
+        unknown="Choose one of the reasons listed, or none if you have the referrer's details")
 
     save = SubmitField("Save and start the clocks", widget=GovSubmitInput())
 
@@ -160,11 +162,10 @@ class LogCallForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        reason = self.no_referrer_details_reason.data
         for field_name, message in missing_referrer_details(
             is_put_through=self.is_put_through.data != "no", name=self.referrer_name.data or "",
             address=self.referrer_address.data or "", phone=self.referrer_phone.data or "",
-            no_details_reason=NoReferrerDetailsReason(reason) if reason else None,
+            no_details_reason=self.no_referrer_details_reason.data,
         ):
             getattr(self, field_name).errors.append(message)
             valid = False
@@ -194,7 +195,7 @@ class ReferrerConfirmationForm(LateReasonMixin, FlaskForm):
     moment = LondonMoment("at_date", "at_time", "the confirmation was received")
     at_date = LondonDateField("Date received", what="date", validators=[require("Enter the date the confirmation arrived")])
     at_time = ClockTimeField("Time received", validators=[require("Enter the time the confirmation arrived")])
-    method = GovRadioField("How did it arrive?", choices=ConfirmationMethod.choices(),
+    method = GovRadioField("How did it arrive?", codes=ConfirmationMethod,
                         validators=[require("Choose how the confirmation arrived")])
     reference = StringField("Reference", widget=GovTextInput(), description="The referrer's reference, if any",
                             validators=[Length(max=200)])

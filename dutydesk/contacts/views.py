@@ -13,15 +13,8 @@ from dutydesk.errors import DomainError
 from dutydesk.escalations import queries as escalation_queries
 from dutydesk.extensions import db
 from dutydesk.forms import fill_with_now
+from dutydesk.inputs import parse_id
 from dutydesk.models import ObligationKind, TeamKind
-from dutydesk.models.codes import (
-    Channel,
-    ConcernCategory,
-    ConfirmationMethod,
-    InterpreterNeed,
-    NoReferrerDetailsReason,
-    ReferralSource,
-)
 from dutydesk.pages import (
     change_rows,
     chosen_person,
@@ -77,33 +70,32 @@ def _call_details(form: LogCallForm) -> operations.CallDetails:
     team = queries.get_team(form.team_id.data)
     if team is None:
         raise DomainError("Choose the duty team to hand the call to", "team_id")
-    reason = form.no_referrer_details_reason.data
     is_put_through = form.is_put_through.data == "yes"
     return operations.CallDetails(
         received_at=form.received_at,
-        channel=Channel(form.channel.data),
+        channel=form.channel.data,
         children=[
             operations.ChildDetails(
                 name=entry.form.name.data or "", is_name_known=not entry.form.is_name_not_known.data,
                 date_of_birth=entry.form.date_of_birth.data, approximate_age=entry.form.age,
                 address=entry.form.address.data, first_language=entry.form.first_language.data,
-                interpreter_need=InterpreterNeed(entry.form.interpreter_need.data),
+                interpreter_need=entry.form.interpreter_need.data,
             )
             for entry in form.children
         ],
         concern=form.concern.data,
-        concern_category=ConcernCategory(form.concern_category.data),
+        concern_category=form.concern_category.data,
         flags=operations.Flags(**{name: name in (form.flags.data or []) for name, _ in FLAGS}),
         referrer=operations.ReferrerDetails(
             name=form.referrer_name.data or "", role=form.referrer_role.data or "",
             agency=form.referrer_agency.data or "", address=form.referrer_address.data or "",
             phone=form.referrer_phone.data or "", email=form.referrer_email.data or "",
             is_professional=form.is_referrer_professional.data == "yes",
-            source=ReferralSource(form.referral_source.data),
+            source=form.referral_source.data,
         ),
         is_put_through=is_put_through,
         put_through_to=queries.get_user(form.put_through_to.data) if is_put_through else None,
-        no_referrer_details_reason=NoReferrerDetailsReason(reason) if reason else None,
+        no_referrer_details_reason=form.no_referrer_details_reason.data,
         team=team,
     )
 
@@ -161,7 +153,7 @@ def record_referrer_confirmation(contact_id: int):
 
     def run(at):
         operations.record_referrer_confirmation(
-            contact, received_at=at, method=ConfirmationMethod(form.method.data),
+            contact, received_at=at, method=form.method.data,
             reference=form.reference.data or "", reason=form.reason.data or "",
             by=current_user, now=now_utc())
         flash("Referrer's written confirmation recorded", "success")
@@ -228,7 +220,7 @@ def record_obligation_reason(contact_id: int, obligation_id: int):
 @requires(permissions.VIEW_QUEUE, no_record=True)
 def queue():
     teams = queries.list_duty_teams()
-    team_id = request.args.get("team", type=int) or current_user.team_id
+    team_id = parse_id(request.args.get("team")) or current_user.team_id
     team = next((t for t in teams if t.id == team_id), teams[0] if teams else None)
     contacts = queries.list_team_queue(team.id) if team else []
     page = render_template("contacts/queue.html", teams=teams, team=team, contacts=contacts,

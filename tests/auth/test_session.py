@@ -46,6 +46,19 @@ def test_signing_in_never_redirects_off_site(client):
     assert response.headers["Location"] == "/"
 
 
+def test_a_next_address_that_is_not_an_address_goes_home_after_signing_in(client):
+    _people()
+    page = client.get("/login?next=http://[::1")
+    response = client.post("/login?next=http://[::1", data={
+        "csrf_token": csrf_token(page.get_data(as_text=True)), "username": "handler", "password": PASSWORD})
+    assert (response.status_code, response.headers["Location"]) == (302, "/")
+
+
+def test_a_refresh_from_a_page_whose_address_is_nonsense_is_sent_to_sign_in(client):
+    response = client.get("/board/live", headers={"HX-Request": "true", "HX-Current-URL": "http://["})
+    assert (response.status_code, response.headers["HX-Redirect"]) == (204, "/login")
+
+
 def test_signing_out_ends_the_session(client):
     _people()
     sign_in(client, "handler")

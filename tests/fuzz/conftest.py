@@ -1,0 +1,148 @@
+"""The fuzz tests' settings profiles, their world of records, and the tally of what was answered.
+
+Two Hypothesis profiles: "ci" (the default: a bounded, derandomized run, the same examples on
+every run, so that CI is reproducible) and "fuzz" (`make fuzz`: at length and random each
+time). Examples share one world per test and may change it (a call logged, a transfer
+accepted), so shrinking is off: each failure says exactly what was sent instead.
+"""
+
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from hypothesis import HealthCheck, Phase, settings
+
+from dutydesk.absences import operations as absences
+from dutydesk.cases import operations as cases
+from dutydesk.clock import now_utc, to_london
+from dutydesk.contacts.operations import Flags
+from dutydesk.escalations.sweep import sweep
+from dutydesk.extensions import db
+from dutydesk.models import Escalation, FormDraft, InboxChannel, ObligationKind, Role, ScreeningOutcome, TeamKind
+from dutydesk.work import operations as work
+from tests.factories import child_details, create_contact, create_team, create_user, obligation_of
+
+_COMMON = dict(
+    deadline=None,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                           HealthCheck.data_too_large, HealthCheck.filter_too_much],
+    print_blob=False,
+)
+#: CI: about a minute on each database (see the tests' own budgets).
+settings.register_profile("ci", derandomize=True, **_COMMON)
+#: `make fuzz`: at least 10,000 requests, new examples every run.
+settings.register_profile("fuzz", derandomize=False, **_COMMON)
+if settings.get_current_profile_name() == "default":
+    settings.load_profile("ci")
+
+
+def is_fuzz_profile() -> bool:
+    return settings.get_current_profile_name() == "fuzz"
+
+
+#: Every response of the fuzz tests, by status, and by (endpoint, status).
+STATUSES: Counter = Counter()
+BY_ENDPOINT: Counter = Counter()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not STATUSES:
+        return
+    write = terminalreporter.write_line
+    terminalreporter.section(f"fuzz: {sum(STATUSES.values())} requests "
+                             f"(profile {settings.get_current_profile_name()!r})")
+    write("by status: " + ", ".join(f"{status}: {count}" for status, count in sorted(STATUSES.items())))
+    if terminalreporter.config.getoption("verbose") > 0 or is_fuzz_profile():
+        endpoints = sorted({endpoint for endpoint, _ in BY_ENDPOINT})
+        for endpoint in endpoints:
+            counts = {status: n for (name, status), n in BY_ENDPOINT.items() if name == endpoint}
+            write(f"  {endpoint:45} " + ", ".join(f"{status}: {n}" for status, n in sorted(counts.items())))
+
+
+#: The people of the world, by username: own-team staff of Duty North (which holds the
+#: records), the contact centre's call handler, Duty South's manager (the transfer goes to
+#: South), and a senior manager, a director and an administrator.
+PEOPLE = {
+    "handler": (Role.CALL_HANDLER, "Contact centre"),
+    "worker": (Role.DUTY_WORKER, "Duty North"),
+    "cora": (Role.DUTY_WORKER, "Duty North"),
+    "manager": (Role.DUTY_MANAGER, "Duty North"),
+    "south": (Role.DUTY_MANAGER, "Duty South"),
+    "senior": (Role.SENIOR_MANAGER, "Contact centre"),
+    "director": (Role.DIRECTOR, "Contact centre"),
+    "admin": (Role.ADMIN, "Contact centre"),
+}
+
+
+class World(dict):
+    """The world's ids by URL argument (named briefly when Hypothesis reports a failure)."""
+
+    def __repr__(self):
+        return "<the world's ids>"
+
+
+@pytest.fixture
+def world():
+    """A call, a referral with a pending transfer, a strategy discussion with an action point, an
+    absence, an item of post, an escalation, and kept drafts; returns every id by URL argument."""
+    now = now_utc().replace(microsecond=0)
+    teams = {"Contact centre": create_team("Contact centre", TeamKind.CONTACT_CENTRE),
+             "Duty North": create_team("Duty North"), "Duty South": create_team("Duty South")}
+    people = {name: create_user(name, (role,), teams[team]) for name, (role, team) in PEOPLE.items()}
+    teams["Duty North"].manager = people["manager"]
+    teams["Duty South"].manager = people["south"]
+    north, worker, manager = teams["Duty North"], people["worker"], people["manager"]
+
+    contact = create_contact(now - timedelta(minutes=10), team=north, by=people["handler"],
+                             flags=Flags(is_deliberate_harm_alleged=True, is_possible_crime=True),
+                             children=[child_details(), child_details(name="Mia Martin", approximate_age=3)])
+    earlier = now - timedelta(hours=2)
+    referred = create_contact(earlier, team=north, by=people["handler"])
+    child = referred.children[0]
+    cases.record_screening_decision(referred, child, outcome=ScreeningOutcome.REFERRAL,
+                                    rationale="Second call this month", by=worker, now=earlier)
+    referral = cases.get_referral(child)
+    transfer = cases.request_transfer(referral, to_team=teams["Duty South"], reason="Family moved south",
+                                      by=manager, now=earlier)
+    discussion = cases.record_strategy_discussion(
+        referred, child, held_at=earlier, attendees=[cases.Attendee("DS Khan", "Police")],
+        record="Agreed a joint visit", action_points=[cases.ActionPoint("Visit the school", worker, now + timedelta(days=3))],
+        circulated_to="DS Khan", circulated_at=earlier, review_on=to_london(now).date() + timedelta(days=7),
+        by=worker, now=earlier)
+    action = work.add_action(contact, title="Ring the school", owner=worker, due_at=now + timedelta(days=1),
+                             by=manager, now=earlier + timedelta(hours=1, minutes=55))
+    absence = absences.record_absence(worker, starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=2),
+                                      cover=manager, reason="Training", by=manager, now=earlier)
+    letter = absences.record_inbox_item(worker, channel=InboxChannel.POST, sender="Park Lane Primary",
+                                        summary="Attendance figures for Leo", received_at=earlier,
+                                        by=people["handler"], now=earlier)
+    # Forms kept across an idle sign-out, full of what no browser sends: restored on `?draft=`.
+    drafts = [FormDraft(user_id=user.id, path=path, created_at=earlier, fields=fields) for user, path, fields in [
+        (worker, "/calls/new", [["children-0-name", "Leo\x00"], ["children-²-name", "x"],
+                                ["received_date", "99999999999999999999"], ["received_time", "²:00"],
+                                ["team_id", str(2**64)], ["no_referrer_details_reason", "nonsense"]]),
+        (manager, f"/cases/{referral.id}/allocate", [["worker_id", "٣"]]),
+    ]]
+    db.session.add_all(drafts)
+    db.session.commit()
+    sweep(now, send_email=False)  # the earlier call's hand-offs are overdue: escalated
+    escalation = db.session.scalars(db.select(Escalation).order_by(Escalation.id)).first()
+    return World({
+        "people": list(PEOPLE),
+        "contact_id": [contact.id, referred.id],
+        "child_id": [c.id for c in contact.children] + [child.id],
+        "obligation_id": [obligation_of(contact, ObligationKind.CHILD_SEEN, contact.children[0]).id, action.id,
+                          obligation_of(referred, ObligationKind.VERBAL_HANDOFF).id],
+        "referral_id": [referral.id],
+        "transfer_id": [transfer.id],
+        "discussion_id": [discussion.id],
+        "absence_id": [absence.id],
+        "inbox_item_id": [letter.id],
+        "escalation_id": [escalation.id],
+        "draft": [draft.id for draft in drafts],
+        "team": [team.id for team in teams.values()],
+        "worker": [people["worker"].id, people["cora"].id, manager.id],
+        "filename": ["dutydesk.css", "govuk-frontend.min.js"],
+    })
