@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from dutydesk import permissions
 from dutydesk.extensions import db
