@@ -36,7 +36,7 @@ from benchmarks.board import machine
 from benchmarks.run import (DEFAULT_OUTPUT, DEFAULT_POSTGRES, ROOT, BenchError, free_port, log, run_checked,
                             write_section)
 from benchmarks.smtp_server import SmtpServer
-from benchmarks.sweep import POSTGRESQL, SQLITE, Database, Generator, seed_people
+from benchmarks.sweep import POSTGRESQL, SQLITE, Database, Generator, seed_people, verdict
 
 ESCALATIONS = 25_000
 TARGET_S = 600.0
@@ -182,10 +182,6 @@ def bench_database(database: Database, args, password: str) -> Result:
 # Report
 
 SECTION_NAME = "mail"
-
-
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "MISS"
 
 
 def results_table(results: list[Result]) -> str:

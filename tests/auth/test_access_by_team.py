@@ -7,7 +7,7 @@ who can, and leaves every table as it was.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from flask import g
@@ -18,103 +18,24 @@ from dutydesk.absences import operations as absences
 from dutydesk.access import may_change
 from dutydesk.auth.session import PUBLIC_ENDPOINTS
 from dutydesk.cases import operations as cases
-from dutydesk.contacts.operations import Flags, ReferrerDetails
-from dutydesk.escalations.sweep import sweep
+from dutydesk.contacts.operations import Flags
 from dutydesk.extensions import db
-from dutydesk.models import (
-    Escalation,
-    InboxChannel,
-    ObligationKind,
-    Role,
-    ScreeningOutcome,
-    TeamKind,
-    User,
-)
-from dutydesk.models.codes import ReferralSource
-from dutydesk.rules import EscalationLevel
+from dutydesk.models import InboxChannel, ObligationKind, Role, ScreeningOutcome, TeamKind, User
 from dutydesk.work import operations as work
 from tests.factories import at, create_contact, create_team, create_user, csrf_token, obligation_of, sign_in
 
-NOW = "2026-11-23 10:00:00"  # a Monday, GMT
+from .conftest import NOW, _user, url_for_rule
+
 #: Pages any signed-in person may open: the home page sends them onward, and signing out.
 SIGNED_IN_ONLY = {"core.home", "auth.logout"}
 #: Tables a refused request may still write to: the logs of who looked at what, and sign-ins.
 LOGS = {"record_views", "sign_in_attempts", "form_drafts", "user_sessions", "alembic_version"}
 
 
-@dataclass
-class World:
-    ids: dict
-    #: (role, "own" or "other") -> username
-    people: dict
-
-
-def _people():
-    """For every role, one person in the team that holds the records and one in another team."""
-    north, south = create_team("Duty North"), create_team("Duty South")
-    centre, other_centre = (create_team("Contact centre", TeamKind.CONTACT_CENTRE),
-                            create_team("Contact centre East", TeamKind.CONTACT_CENTRE))
-    people = {}
-    for role in Role:
-        own, other = (centre, other_centre) if role is Role.CALL_HANDLER else (north, south)
-        for side, team in (("own", own), ("other", other)):
-            username = f"{role.value}_{side}"
-            create_user(username, (role,), team, display_name=f"{role.label} {side}")
-            people[(role, side)] = username
-    north.manager = db.session.scalar(select(User).where(User.username == "duty_manager_own"))
-    south.manager = db.session.scalar(select(User).where(User.username == "duty_manager_other"))
-    return north, south, people
-
-
-def _user(username: str) -> User:
-    return db.session.scalar(select(User).where(User.username == username))
-
-
-@pytest.fixture
-def world() -> World:
-    north, south, people = _people()
-    handler, worker, manager = _user("call_handler_own"), _user("duty_worker_own"), _user("duty_manager_own")
-    earlier = at(NOW) - timedelta(hours=2)
-    professional = ReferrerDetails(name="Dr Joan Fraser", role="GP", agency="Bruce Grove Surgery",
-                                   address="Bruce Grove, London N17", phone="020 8800 0002", is_professional=True,
-                                   source=ReferralSource.GP)
-    contact = create_contact(at(NOW), team=north, by=handler, referrer=professional,
-                             flags=Flags(is_possible_crime=True, is_deliberate_harm_alleged=True))
-    action = work.add_action(contact, title="Ring the school", owner=worker, due_at=at(NOW) + timedelta(days=1),
-                             by=worker, now=at(NOW))
-    referred = create_contact(earlier, team=north, by=handler)
-    cases.record_screening_decision(referred, referred.children[0], outcome=ScreeningOutcome.REFERRAL,
-                                    rationale="Second call this month", by=worker, now=earlier)
-    referral = cases.get_referral(referred.children[0])
-    transfer = cases.request_transfer(referral, to_team=south, reason="Family moved south", by=manager, now=earlier)
-    discussion = cases.record_strategy_discussion(
-        referred, referred.children[0], held_at=earlier, attendees=[cases.Attendee("DS Khan", "Police")],
-        record="Agreed a joint visit", action_points=[], circulated_to="DS Khan", circulated_at=earlier,
-        review_on=date(2026, 11, 30), by=worker, now=earlier)
-    absence = absences.record_absence(worker, starts_at=at(NOW) + timedelta(days=1),
-                                      ends_at=at(NOW) + timedelta(days=2), cover=None, reason="Training",
-                                      by=manager, now=earlier)
-    letter = absences.record_inbox_item(worker, channel=InboxChannel.POST, sender="Park Lane Primary",
-                                        summary="Attendance figures for Leo", received_at=earlier, by=handler,
-                                        now=earlier)
-    db.session.commit()
-    sweep(at(NOW), send_email=False)  # the earlier call's hand-offs are overdue: escalated to Mo
-    escalation = db.session.scalar(select(Escalation).where(Escalation.level == EscalationLevel.MANAGER)
-                                   .order_by(Escalation.id))
-    ids = {"contact_id": contact.id, "child_id": contact.children[0].id, "obligation_id": action.id,
-           "referral_id": referral.id, "transfer_id": transfer.id, "discussion_id": discussion.id,
-           "absence_id": absence.id, "inbox_item_id": letter.id, "escalation_id": escalation.id}
-    return World(ids=ids, people=people)
-
-
 def _routes(app):
     for rule in app.url_map.iter_rules():
         if rule.endpoint not in PUBLIC_ENDPOINTS and rule.endpoint not in SIGNED_IN_ONLY:
             yield rule
-
-
-def _url(rule, ids) -> str:
-    return rule.build({key: ids[key] for key in rule.arguments}, append_unknown=False)[1]
 
 
 def _expected(app, rule, ids, user: User, records: dict) -> tuple[bool, str]:
@@ -154,7 +75,8 @@ def test_every_route_declares_who_may_use_it_and_on_which_records(app):
 
 
 @freeze_time(NOW)
-def test_every_route_answers_every_role_in_its_own_team_and_another_as_the_rule_says(app, world):
+def test_every_route_answers_every_role_in_its_own_team_and_another_as_the_rule_says(app, teams):
+    world = teams
     checked = {"allowed": 0, "role": 0, "team": 0}
     clients, users, records = {}, {}, {}
     for username in world.people.values():
@@ -169,7 +91,7 @@ def test_every_route_answers_every_role_in_its_own_team_and_another_as_the_rule_
             for method in methods:
                 allowed, why = _expected(app, rule, world.ids, users[username], records)
                 before = None if allowed or method == "GET" else _snapshot()
-                url = _url(rule, world.ids)
+                url = url_for_rule(rule, world.ids)
                 response = client.open(url, method=method, data={"csrf_token": token} if method == "POST" else None)
                 where = f"{method} {rule.endpoint} as {role.value} of the {side} team"
                 if allowed:

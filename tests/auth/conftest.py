@@ -1,0 +1,92 @@
+"""The world of access tests: records held by Duty North, and for every role one person in the
+team holding them and one in another team."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from dutydesk.absences import operations as absences
+from dutydesk.cases import operations as cases
+from dutydesk.contacts.operations import Flags, ReferrerDetails
+from dutydesk.escalations.sweep import sweep
+from dutydesk.extensions import db
+from dutydesk.models import Escalation, InboxChannel, Role, ScreeningOutcome, TeamKind, User
+from dutydesk.models.codes import ReferralSource
+from dutydesk.rules import EscalationLevel
+from dutydesk.work import operations as work
+from tests.factories import at, create_contact, create_team, create_user
+
+NOW = "2026-11-23 10:00:00"  # a Monday, GMT
+
+
+@dataclass
+class World:
+    ids: dict
+    #: (role, "own" or "other") -> username
+    people: dict
+
+
+def _people():
+    """For every role, one person in the team that holds the records and one in another team."""
+    north, south = create_team("Duty North"), create_team("Duty South")
+    centre, other_centre = (create_team("Contact centre", TeamKind.CONTACT_CENTRE),
+                            create_team("Contact centre East", TeamKind.CONTACT_CENTRE))
+    people = {}
+    for role in Role:
+        own, other = (centre, other_centre) if role is Role.CALL_HANDLER else (north, south)
+        for side, team in (("own", own), ("other", other)):
+            username = f"{role.value}_{side}"
+            create_user(username, (role,), team, display_name=f"{role.label} {side}")
+            people[(role, side)] = username
+    north.manager = db.session.scalar(select(User).where(User.username == "duty_manager_own"))
+    south.manager = db.session.scalar(select(User).where(User.username == "duty_manager_other"))
+    return north, south, people
+
+
+def _user(username: str) -> User:
+    return db.session.scalar(select(User).where(User.username == username))
+
+
+@pytest.fixture
+def teams() -> World:
+    north, south, people = _people()
+    handler, worker, manager = _user("call_handler_own"), _user("duty_worker_own"), _user("duty_manager_own")
+    earlier = at(NOW) - timedelta(hours=2)
+    professional = ReferrerDetails(name="Dr Joan Fraser", role="GP", agency="Bruce Grove Surgery",
+                                   address="Bruce Grove, London N17", phone="020 8800 0002", is_professional=True,
+                                   source=ReferralSource.GP)
+    contact = create_contact(at(NOW), team=north, by=handler, referrer=professional,
+                             flags=Flags(is_possible_crime=True, is_deliberate_harm_alleged=True))
+    action = work.add_action(contact, title="Ring the school", owner=worker, due_at=at(NOW) + timedelta(days=1),
+                             by=worker, now=at(NOW))
+    referred = create_contact(earlier, team=north, by=handler)
+    cases.record_screening_decision(referred, referred.children[0], outcome=ScreeningOutcome.REFERRAL,
+                                    rationale="Second call this month", by=worker, now=earlier)
+    referral = cases.get_referral(referred.children[0])
+    transfer = cases.request_transfer(referral, to_team=south, reason="Family moved south", by=manager, now=earlier)
+    discussion = cases.record_strategy_discussion(
+        referred, referred.children[0], held_at=earlier, attendees=[cases.Attendee("DS Khan", "Police")],
+        record="Agreed a joint visit", action_points=[], circulated_to="DS Khan", circulated_at=earlier,
+        review_on=date(2026, 11, 30), by=worker, now=earlier)
+    absence = absences.record_absence(worker, starts_at=at(NOW) + timedelta(days=1),
+                                      ends_at=at(NOW) + timedelta(days=2), cover=None, reason="Training",
+                                      by=manager, now=earlier)
+    letter = absences.record_inbox_item(worker, channel=InboxChannel.POST, sender="Park Lane Primary",
+                                        summary="Attendance figures for Leo", received_at=earlier, by=handler,
+                                        now=earlier)
+    db.session.commit()
+    sweep(at(NOW), send_email=False)  # the earlier call's hand-offs are overdue: escalated to Mo
+    escalation = db.session.scalar(select(Escalation).where(Escalation.level == EscalationLevel.MANAGER)
+                                   .order_by(Escalation.id))
+    ids = {"contact_id": contact.id, "child_id": contact.children[0].id, "obligation_id": action.id,
+           "referral_id": referral.id, "transfer_id": transfer.id, "discussion_id": discussion.id,
+           "absence_id": absence.id, "inbox_item_id": letter.id, "escalation_id": escalation.id}
+    return World(ids=ids, people=people)
+
+
+
+def url_for_rule(rule, ids) -> str:
+    """The rule's address with the world's ids in it."""
+    return rule.build({key: ids[key] for key in rule.arguments}, append_unknown=False)[1]
