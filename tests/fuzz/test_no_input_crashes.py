@@ -32,8 +32,9 @@ from tests.fuzz.values import HOSTILE_IDS, fill, hostile_text
 
 #: Tables that record who looked and who tried, whatever the answer: a refused form may add to them.
 LOG_TABLES = {"record_views", "sign_in_attempts", "form_drafts"}
-#: The answers a request may get. Anything else (a 500 above all) is a failure.
-ANSWERS = {200, 204, 302, 303, 308, 400, 403, 404, 405}
+#: The answers a request may get. Anything else (a 500 above all) is a failure. 429: signing in
+#: is paused after many failures from one address (auth/limits.py), as the fuzzer's are.
+ANSWERS = {200, 204, 302, 303, 308, 400, 403, 404, 405, 429}
 #: Requests of each test: the CI profile keeps both to about a minute on each database; `make
 #: fuzz` sends at least 10,000 in all.
 EXAMPLES = {"addresses": (250, 6000), "forms": (200, 5000)}
@@ -247,7 +248,7 @@ def test_no_form_gets_a_server_error_and_a_refused_one_writes_nothing_and_keeps_
     page = response.get_data(as_text=True)
     # Refused, with the form shown again (not, say, "already actioned by someone else"): each
     # field shown again shows what was typed into it.
-    if response.status_code == 200 and button in (None, "save", "submit"):
+    if response.status_code in (200, 429) and button in (None, "save", "submit"):
         lost = {name: value for name, value in typed.items()
                 if f'name="{name}"' in page and str(escape(value.replace("\x00", ""))) not in page}
         assert not lost, f"{form.action} refused the form and lost what was typed: {lost!r}"
