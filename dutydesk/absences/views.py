@@ -7,7 +7,7 @@ from dutydesk import permissions, subjects
 from dutydesk.access import requires
 from dutydesk.absences import forms, operations, queries
 from dutydesk.clock import now_utc, to_london
-from dutydesk.contacts.queries import list_duty_workers
+from dutydesk.people.queries import list_duty_workers
 from dutydesk.display import london, london_until
 from dutydesk.errors import DomainError
 from dutydesk.extensions import db

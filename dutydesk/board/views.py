@@ -6,9 +6,9 @@ from flask_login import current_user
 from dutydesk import permissions
 from dutydesk.board.queries import RECENT_DAYS, SORTS, UNASSIGNED, BoardFilters, load_board
 from dutydesk.clock import now_utc
-from dutydesk.contacts import queries as contacts
 from dutydesk.inputs import parse_id
 from dutydesk.models import ObligationKind
+from dutydesk.people import queries as people
 from dutydesk.access import requires
 from dutydesk.pages import log_list_view
 
@@ -29,7 +29,7 @@ def live():
 
 
 def _render(template: str):
-    teams = contacts.list_duty_teams()
+    teams = people.list_duty_teams()
     filters = _filters(request.args)
     team = next((t for t in teams if t.id == filters.team_id), None) \
         or next((t for t in teams if t.id == current_user.team_id), None) \
@@ -37,7 +37,7 @@ def _render(template: str):
     if team is None:
         return render_template("board/no_teams.html")
     board = load_board(team, filters, now_utc())
-    workers = contacts.list_duty_workers([team.id])
+    workers = people.list_duty_workers([team.id])
     args = _args(filters, team.id)
     page = render_template(
         template, board=board, teams=teams, workers=workers, kinds=list(ObligationKind), UNASSIGNED=UNASSIGNED,

@@ -8,7 +8,7 @@ from dutydesk import permissions, subjects
 from dutydesk.access import may_change, requires
 from dutydesk.cases import forms, operations, queries
 from dutydesk.clock import now_utc
-from dutydesk.contacts.queries import get_team, get_user, list_duty_teams, list_duty_workers
+from dutydesk.people.queries import get_team, get_user, list_duty_teams, list_duty_workers
 from dutydesk.display import duration_words, london
 from dutydesk.errors import DomainError
 from dutydesk.extensions import db

@@ -25,6 +25,7 @@ from dutydesk.pages import (
     record_page,
     show_error,
 )
+from dutydesk.people import queries as people
 
 bp = Blueprint("contacts", __name__)
 
@@ -51,8 +52,8 @@ def log_call():
                   f"writing by {london(rules.handoff_due_at(received_at), '%H:%M')}.", "success")
             return redirect(url_for("contacts.show_contact", contact_id=contact_id))
     # The lists are loaded only to show the form: a save needs just the team and worker chosen.
-    teams = queries.list_duty_teams()
-    form.set_choices(teams, queries.list_duty_workers([team.id for team in teams]))
+    teams = people.list_duty_teams()
+    form.set_choices(teams, people.list_duty_workers([team.id for team in teams]))
     if not form.is_submitted() and form.received_date.data is None:
         fill_with_now(form, form.received)
         form.team_id.data = _team_on_duty(teams)
@@ -67,7 +68,7 @@ def _team_on_duty(teams) -> int | None:
 
 
 def _call_details(form: LogCallForm) -> operations.CallDetails:
-    team = queries.get_team(form.team_id.data)
+    team = people.get_team(form.team_id.data)
     if team is None:
         raise DomainError("Choose the duty team to hand the call to", "team_id")
     is_put_through = form.is_put_through.data == "yes"
@@ -94,7 +95,7 @@ def _call_details(form: LogCallForm) -> operations.CallDetails:
             source=form.referral_source.data,
         ),
         is_put_through=is_put_through,
-        put_through_to=queries.get_user(form.put_through_to.data) if is_put_through else None,
+        put_through_to=people.get_user(form.put_through_to.data) if is_put_through else None,
         no_referrer_details_reason=form.no_referrer_details_reason.data,
         team=team,
     )
@@ -116,7 +117,7 @@ def show_contact(contact_id: int):
 def record_verbal_handoff(contact_id: int):
     contact = contact_or_404(contact_id)
     form = load_form(forms.VerbalHandoffForm)
-    workers = queries.list_duty_workers([contact.team_id])
+    workers = people.list_duty_workers([contact.team_id])
     form.to_worker_id.choices = [("", "Choose a duty worker")] + [(w.id, w.display_name) for w in workers]
 
     def run(at):
@@ -184,7 +185,7 @@ def record_child_seen(contact_id: int, child_id: int):
     contact = contact_or_404(contact_id)
     form = load_form(forms.ChildSeenForm)
     child = next((c for c in contact.children if c.id == child_id), None) or abort(404)
-    workers = queries.list_duty_workers()
+    workers = people.list_duty_workers()
     form.seen_by_id.choices = [("", "Choose who saw the child")] + [(w.id, w.display_name) for w in workers]
     if not form.is_submitted() and form.seen_by_id.data is None:
         form.seen_by_id.data = current_user.id
@@ -219,7 +220,7 @@ def record_obligation_reason(contact_id: int, obligation_id: int):
 @bp.route("/queue")
 @requires(permissions.VIEW_QUEUE, no_record=True)
 def queue():
-    teams = queries.list_duty_teams()
+    teams = people.list_duty_teams()
     team_id = parse_id(request.args.get("team")) or current_user.team_id
     team = next((t for t in teams if t.id == team_id), teams[0] if teams else None)
     contacts = queries.list_team_queue(team.id) if team else []

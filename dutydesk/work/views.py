@@ -6,7 +6,7 @@ from flask_login import current_user
 from dutydesk import permissions, subjects
 from dutydesk.access import requires
 from dutydesk.clock import now_utc
-from dutydesk.contacts.queries import list_duty_workers
+from dutydesk.people.queries import list_duty_workers
 from dutydesk.display import london, urgency_of
 from dutydesk.forms import person_choices
 from dutydesk.pages import chosen_person, contact_or_404, load_form, log_list_view, record_page

@@ -1,0 +1,1 @@
+"""People and teams: who works in which team, in which roles, and the administration of both."""
