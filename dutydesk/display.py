@@ -43,6 +43,17 @@ def london_until(moment: datetime | None) -> str:
     return london(moment)
 
 
+def away_until(ends_at: datetime, now: datetime | None = None) -> str:
+    """When someone away is back, as a duty manager says it: '4 Dec' (their last day away, in
+    London), with the year if it is not this year's, or '15:00 today' if they are back today."""
+    local, today = to_london(ends_at), to_london(now or now_utc()).date()
+    is_midnight = (local.hour, local.minute) == (0, 0)
+    last_day = (local - timedelta(days=1)).date() if is_midnight else local.date()
+    if last_day == today:
+        return "the end of today" if is_midnight else f"{local:%H:%M} today"
+    return f"{last_day:%-d %b}" if last_day.year == today.year else f"{last_day:%-d %b %Y}"
+
+
 def duration_words(seconds: float) -> str:
     """'1 hour 5 minutes', '2 days 3 hours', '45 seconds'."""
     seconds = int(abs(seconds))

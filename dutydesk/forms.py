@@ -7,7 +7,9 @@ from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovS
 from wtforms import DateField, Field, FieldList, RadioField, SelectField, StringField
 from wtforms.validators import StopValidation
 
+from dutydesk.absences.queries import list_absences_in_force
 from dutydesk.clock import NonexistentLocalTime, from_london, now_utc, to_london
+from dutydesk.display import away_until
 from dutydesk.inputs import parse_id, whole_number
 from dutydesk.rules import FURTHEST_AHEAD_YEARS, RECEIVED_AT_TOLERANCE, end_of_working_day, furthest_ahead
 
@@ -228,9 +230,20 @@ class RowList(FieldList):
                     yield int(index)
 
 
-def person_choices(people, prompt: str, *, with_team: bool = True) -> list[tuple]:
-    """A select's options: a "Choose" prompt, then each person (with their team, unless told not)."""
-    return [("", prompt)] + [
-        (person.id, f"{person.display_name} ({person.team.name})" if with_team and person.team else person.display_name)
-        for person in people
-    ]
+def person_choices(people, prompt: str, *, with_team: bool = True, notes: dict[int, str] | None = None) -> list[tuple]:
+    """A select's options: a "Choose" prompt, then each person with their team (unless told not),
+    or with the note given for them ("holds the child's work").
+
+    R50: nobody away is offered as if they were in. Those away now come after those in, each
+    marked "Wes Adams (Duty North) — away until 4 Dec"; each group keeps the order given.
+    """
+    now = now_utc()
+    away = list_absences_in_force([person.id for person in people], now)
+
+    def label(person) -> str:
+        aside = (notes or {}).get(person.id) or (person.team.name if with_team and person.team else None)
+        name = f"{person.display_name} ({aside})" if aside else person.display_name
+        absence = away.get(person.id)
+        return f"{name} — away until {away_until(absence.ends_at, now)}" if absence is not None else name
+
+    return [("", prompt)] + [(person.id, label(person)) for person in sorted(people, key=lambda p: p.id in away)]

@@ -6,22 +6,22 @@ from dutydesk import permissions
 from dutydesk.absences.directory import Directory
 from dutydesk.access import check_may_change
 from dutydesk.clock import to_london
+from dutydesk.display import london, london_until
 from dutydesk.errors import DomainError
 from dutydesk.escalations.operations import start_ladder
 from dutydesk.extensions import db
 from dutydesk.models import Absence, InboxChannel, InboxItem, User
+from dutydesk.people.queries import list_duty_workers
 from dutydesk.rules import inbox_item_due_at
 
 
-def route_new_work(worker: User, now: datetime) -> User:
-    """Whoever takes new work meant for the worker now: themselves, or who stands in for them."""
+def route_new_work(worker: User, now: datetime) -> User | None:
+    """Whoever takes new work meant for the worker now: themselves if they are in, else who stands
+    in for them (None: nobody is in to, and the senior managers are told as it falls due)."""
     if worker.is_active and not is_away(worker, now):
         return worker  # the common case, in one indexed read
-    directory = Directory.load(now)
-    owner_id = directory.stand_in(worker.id)
-    if owner_id is None or owner_id == worker.id:
-        return worker
-    return db.session.get(User, owner_id)
+    owner_id = Directory.load(now).stand_in(worker.id)
+    return None if owner_id is None else db.session.get(User, owner_id)
 
 
 def is_away(worker: User, at: datetime) -> bool:
@@ -52,19 +52,39 @@ def record_absence(worker: User, *, starts_at: datetime, ends_at: datetime, cove
             raise DomainError(f"{cover.display_name} cannot take duty work: choose an active duty worker "
                               "or manager", "cover_id")
     overlapping = db.session.scalars(
-        db.select(Absence).where(Absence.worker_id == worker.id, Absence.starts_at < ends_at,
-                                 Absence.ends_at > starts_at,
-                                 Absence.ends_at > Absence.starts_at)).first()  # not one withdrawn
+        db.select(Absence).where(Absence.worker_id == worker.id, Absence.overlapping(starts_at, ends_at))).first()
     if overlapping is not None:
         raise DomainError(
             f"{worker.display_name} is already recorded as away from {_london(overlapping.starts_at)} to "
             f"{_london(overlapping.ends_at)}: end that absence first or choose other dates", "starts_date")
+    if cover is not None:
+        _check_cover_is_in(worker, cover, starts_at, ends_at)
     absence = Absence(worker=worker, starts_at=starts_at, ends_at=ends_at, cover=cover,
                       reason=reason.strip()[:200], recorded_by=by, recorded_at=now)
     check_may_change(by, absence, now=now)
     db.session.add(absence)
     db.session.flush()
     return absence
+
+
+def _check_cover_is_in(worker: User, cover: User, starts_at: datetime, ends_at: datetime) -> None:
+    """R50: a cover away at any time during the absence cannot take the work then, and two people
+    away covering each other would hand it round in a circle: refuse, suggesting who is in."""
+    cover_away = db.session.scalars(
+        db.select(Absence).where(Absence.worker_id == cover.id, Absence.overlapping(starts_at, ends_at))
+        .order_by(Absence.starts_at)).first()
+    if cover_away is None:
+        return
+    away_then = set(db.session.scalars(db.select(Absence.worker_id).where(Absence.overlapping(starts_at, ends_at))))
+    team = worker.team
+    not_suggested = away_then | {worker.id, team.manager_id if team is not None else None}
+    in_then = [person.display_name for person in list_duty_workers([team.id] if team is not None else [])
+               if person.id not in not_suggested]
+    such_as = f", such as {' or '.join(in_then[:2])}," if in_then else ","
+    raise DomainError(
+        f"{cover.display_name} is away from {london(cover_away.starts_at)} to {london_until(cover_away.ends_at)}, "
+        f"during this absence: choose someone who is in then{such_as} or leave cover empty for "
+        f"{worker.display_name}'s team manager to take their work", "cover_id")
 
 
 def end_absence(absence: Absence, *, by: User, now: datetime) -> Absence:
@@ -88,7 +108,8 @@ def record_inbox_item(addressed_to: User, *, channel: InboxChannel, sender: str,
         raise DomainError("Enter what it says, in a sentence or two", "summary")
     if received_at > now:
         raise DomainError("The time it arrived must be now or in the past", "received_date")
-    holder = route_new_work(addressed_to, now)
+    # With nobody in to stand in, it stays addressed to them; its ladder tells the senior managers.
+    holder = route_new_work(addressed_to, now) or addressed_to
     team = addressed_to.team or holder.team
     if team is None:
         raise DomainError(f"{addressed_to.display_name} is in no team: choose a member of a duty team", "worker_id")

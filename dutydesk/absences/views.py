@@ -31,15 +31,7 @@ def _teams_looked_after() -> list[int] | None:
 
 def _stand_in_words(absence) -> str:
     """Who takes the absent worker's new work and post, as the confirmation says it."""
-    stand_in = queries.get_stand_in(absence.worker, absence.starts_at)
-    if stand_in is None:
-        return "the senior managers"
-    if stand_in.id == absence.cover_id:
-        return stand_in.display_name
-    team = absence.worker.team
-    if absence.cover_id is None and team is not None and stand_in.id == team.manager_id:
-        return f"their manager, {stand_in.display_name}"
-    return f"{stand_in.display_name}, who stands in for them"
+    return queries.stand_in_words(absence, queries.get_stand_in(absence.worker, absence.starts_at))
 
 
 @bp.route("/absences")
@@ -117,14 +109,17 @@ def record_inbox_item():
         except DomainError as error:
             show_error(form, error)
         else:
-            label, due, is_routed = item.label, london(item.due_at), item.holder_id != addressed_to.id
-            for_whom, holder = addressed_to.display_name, item.holder.display_name
-            db.session.commit()
-            if not is_routed:
-                flash(f"{label} for {for_whom} recorded. {for_whom} must action it by {due}.", "success")
+            label, due, for_whom, holder = item.label, london(item.due_at), addressed_to.display_name, \
+                item.holder.display_name
+            if item.holder_id != addressed_to.id:
+                message = f"{for_whom} is away, so it goes to {holder}, who must action it by {due}."
+            elif queries.get_away(addressed_to, item.recorded_at) is not None:
+                message = (f"{for_whom} is away and nobody is in to stand in for them, so the senior managers "
+                           f"are told of it: it must be actioned by {due}.")
             else:
-                flash(f"{label} for {for_whom} recorded. {for_whom} is away, so it goes to {holder}, "
-                      f"who must action it by {due}.", "success")
+                message = f"{for_whom} must action it by {due}."
+            db.session.commit()
+            flash(f"{label} for {for_whom} recorded. {message}", "success")
             return redirect(url_for("absences.record_inbox_item"))
     elif not form.is_submitted() and form.received_date.data is None:
         fill_with_now(form, form.received)

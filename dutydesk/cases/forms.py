@@ -152,8 +152,9 @@ class StrategyDiscussionForm(FlaskForm):
         return valid and self.held_at is not None and self.circulated_at is not None
 
     def set_owner_choices(self, workers) -> None:
+        choices = person_choices(workers, "Choose who will do it")
         for entry in self.action_points:
-            entry.form.owner_id.choices = person_choices(workers, "Choose who will do it")
+            entry.form.owner_id.choices = choices
 
 
 class AllocateForm(FlaskForm):

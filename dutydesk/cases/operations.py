@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from dutydesk import permissions, rules
+from dutydesk.absences.queries import get_away
 from dutydesk.access import check_may_change
 from dutydesk.clock import to_london
 from dutydesk.errors import DomainError
@@ -203,6 +204,12 @@ def allocate_case(referral: Referral, *, to: User, by: User, now: datetime) -> R
     if to.team_id != referral.team_id:
         raise DomainError(f"{to.display_name} is not in {referral.team.name}, which holds the case: "
                           "choose someone in the team, or transfer the case first", "worker_id")
+    away = get_away(to, now)
+    if away is not None:  # R55: allocated means a named worker actively working it
+        raise DomainError(away.refusal(
+            "allocate the case to", now,
+            may_take=lambda stand_in: can_hold_cases(stand_in) and stand_in.team_id == referral.team_id),
+            "worker_id")
     if referral.worker is to and referral.is_allocated:
         raise DomainError(f"The case is already allocated to {to.display_name}", "worker_id")
     referral.worker, referral.allocated_at = to, now

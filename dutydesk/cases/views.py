@@ -66,10 +66,10 @@ def record_decision(contact_id: int, child_id: int):
     holder = operations.responsible_worker(contact, child)
     form.social_care_manager_id.choices = person_choices(managers, "Choose the manager")
     # R48: the worker holding the child's work, or a manager (the operation checks whoever is chosen).
-    agreers = person_choices(managers, "Choose who agreed it")
-    if holder is not None and holder.is_active and holder not in managers:
-        agreers.insert(1, (holder.id, f"{holder.display_name} (holds the child's work)"))
-    form.onward_agreed_by_id.choices = agreers
+    is_holder_offered = holder is not None and holder.is_active and holder not in managers
+    form.onward_agreed_by_id.choices = person_choices(
+        [holder, *managers] if is_holder_offered else managers, "Choose who agreed it",
+        notes={holder.id: "holds the child's work"} if is_holder_offered else None)
 
     def run(at):
         onward = None

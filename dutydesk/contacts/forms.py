@@ -30,6 +30,7 @@ from dutydesk.forms import (
     LondonMoment,
     RowList,
     optional_int,
+    person_choices,
     require,
 )
 from dutydesk.inputs import whole_number
@@ -152,9 +153,7 @@ class LogCallForm(FlaskForm):
 
     def set_choices(self, teams, workers) -> None:
         self.team_id.choices = _blank_first([(team.id, team.name) for team in teams], "Choose a team")
-        self.put_through_to.choices = _blank_first(
-            [(worker.id, f"{worker.display_name} ({worker.team.name if worker.team else 'no team'})")
-             for worker in workers], "Choose who took the call")
+        self.put_through_to.choices = person_choices(workers, "Choose who took the call")
 
     def validate_put_through_to(self, field):
         if self.is_put_through.data == "yes" and not field.data:

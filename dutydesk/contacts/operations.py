@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from dutydesk import permissions, rules
+from dutydesk.absences.queries import get_away
 from dutydesk.access import check_may_change
 from dutydesk.clock import to_london
 from dutydesk.errors import DomainError
@@ -148,6 +149,16 @@ def _check_call(details: CallDetails, now: datetime) -> None:
             raise DomainError(
                 f"{details.put_through_to.display_name} is not an active duty worker in "
                 f"{details.team.name}: choose who took the call", "put_through_to")
+        _check_in(details.put_through_to, details.team, at=details.received_at, now=now,
+                  to_do="put the call through to", field="put_through_to")
+
+
+def _check_in(worker: User, team: Team, *, at: datetime, now: datetime, to_do: str, field: str) -> None:
+    """R39, R50: the duty team has the details only once someone working then has them."""
+    away = get_away(worker, at)
+    if away is not None:
+        raise DomainError(away.refusal(to_do, now, may_take=lambda stand_in: is_duty_worker_of(stand_in, team)),
+                          field)
 
 
 def _open_clocks(contact: Contact, children: list[ContactChild], details: CallDetails, *,
@@ -200,6 +211,7 @@ def record_verbal_handoff(contact: Contact, *, to: User, at: datetime, by: User,
     if not is_duty_worker_of(to, contact.team):
         raise DomainError(f"{to.display_name} is not an active duty worker in {contact.team.name}",
                           "to_worker_id")
+    _check_in(to, contact.team, at=at, now=now, to_do="pass the details to", field="to_worker_id")
     obligation = _obligation_to_meet(contact, ObligationKind.VERBAL_HANDOFF)
     check_may_change(by, obligation, now=now)
     _meet_verbal_handoff(obligation, to=to, at=at, by=by, now=now)

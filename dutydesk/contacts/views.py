@@ -12,7 +12,7 @@ from dutydesk.display import london
 from dutydesk.errors import DomainError
 from dutydesk.escalations import queries as escalation_queries
 from dutydesk.extensions import db
-from dutydesk.forms import fill_with_now
+from dutydesk.forms import fill_with_now, person_choices
 from dutydesk.inputs import parse_id
 from dutydesk.models import ObligationKind, TeamKind
 from dutydesk.pages import (
@@ -118,7 +118,7 @@ def record_verbal_handoff(contact_id: int):
     contact = contact_or_404(contact_id)
     form = load_form(forms.VerbalHandoffForm)
     workers = people.list_duty_workers([contact.team_id])
-    form.to_worker_id.choices = [("", "Choose a duty worker")] + [(w.id, w.display_name) for w in workers]
+    form.to_worker_id.choices = person_choices(workers, "Choose a duty worker", with_team=False)
 
     def run(at):
         to = chosen_person(workers, form.to_worker_id.data, "Choose the duty worker you passed the details to",
@@ -186,7 +186,7 @@ def record_child_seen(contact_id: int, child_id: int):
     form = load_form(forms.ChildSeenForm)
     child = next((c for c in contact.children if c.id == child_id), None) or abort(404)
     workers = people.list_duty_workers()
-    form.seen_by_id.choices = [("", "Choose who saw the child")] + [(w.id, w.display_name) for w in workers]
+    form.seen_by_id.choices = person_choices(workers, "Choose who saw the child")
     if not form.is_submitted() and form.seen_by_id.data is None:
         form.seen_by_id.data = current_user.id
 

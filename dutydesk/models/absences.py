@@ -43,6 +43,11 @@ class Absence(db.Model):
         """The same as `covers`, in SQL (a withdrawn absence, ending as it starts, never is)."""
         return and_(cls.starts_at <= moment, cls.ends_at > moment)
 
+    @classmethod
+    def overlapping(cls, starts_at: datetime, ends_at: datetime):
+        """Absences with any moment in [starts_at, ends_at), in SQL (never one withdrawn)."""
+        return and_(cls.starts_at < ends_at, cls.ends_at > starts_at, cls.ends_at > cls.starts_at)
+
 
 class InboxChannel(LabelledEnum):
     POST = ("post", "Post")

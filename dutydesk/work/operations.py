@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from dutydesk.absences.operations import route_new_work
+from dutydesk.absences.queries import get_away
 from dutydesk.access import check_may_change
 from dutydesk.clock import to_london
 from dutydesk.errors import DomainError
@@ -28,7 +29,7 @@ def open_obligation(
     """
     details = {}
     if worker is not None:
-        owner = route_new_work(worker, now)
+        owner = route_new_work(worker, now)  # None: nobody is in to stand in, so it is the team's
         if owner is not worker:
             details["meant_for"] = worker.display_name
             worker = owner
@@ -99,6 +100,8 @@ def reassign_obligation(obligation: Obligation, *, to: User, by: User, now: date
     if not to.is_active:
         raise DomainError(f"{to.display_name} is no longer active: choose someone working now", "worker_id")
     chosen, to = to, route_new_work(to, now)
+    if to is None:  # nobody is in to stand in for them
+        raise DomainError(get_away(chosen, now).refusal("give it to", now), "worker_id")
     if obligation.worker is to:
         raise DomainError(f"{to.display_name} already owns it: choose the person who is to take it over", "worker_id")
     details = {key: value for key, value in (obligation.details or {}).items() if key != "meant_for"}

@@ -195,6 +195,52 @@ def test_the_cover_must_be_an_active_duty_worker_or_manager(north, who):
     assert error.message == f"{cover.display_name} cannot take duty work: choose an active duty worker or manager"
 
 
+def test_a_cover_away_at_any_time_during_the_absence_is_refused_saying_when_and_who_is_in(north):
+    away(north, north.cover, starts_at=at("2026-11-25 09:00"), ends_at=at("2026-11-28 00:00"))
+
+    error = refused(north, cover=north.cover)  # Wes is away from the 23rd to 17:00 on the 25th
+
+    assert error.field == "cover_id"
+    assert error.message == (
+        "Cora Lind is away from 09:00 on 25 Nov 2026 to the end of 27 Nov 2026, during this absence: choose "
+        "someone who is in then, such as Oli Berg, or leave cover empty for Wes Adebayo's team manager to take "
+        "their work")
+    assert db.session.scalar(select(func.count(Absence.id))) == 1
+
+
+def test_two_people_cannot_be_recorded_away_covering_each_other(north):
+    away(north, cover=north.cover)
+
+    error = refused(north, worker=north.cover, cover=north.worker)
+
+    assert error.message.startswith("Wes Adebayo is away from 09:00 on 23 Nov 2026 to 17:00 on 25 Nov 2026, "
+                                    "during this absence: choose someone who is in then, such as Oli Berg, or")
+    assert db.session.scalar(select(func.count(Absence.id))) == 1
+    assert new_action(north, at("2026-11-24 12:00")).worker == north.cover
+
+
+def test_a_cover_away_only_before_or_after_the_absence_or_with_that_absence_withdrawn_may_cover(north):
+    away(north, north.cover, starts_at=at("2026-11-20 09:00"), ends_at=AWAY_FROM, now=at("2026-11-20 08:00"))
+    away(north, north.cover, starts_at=AWAY_TO, ends_at=at("2026-11-27 17:00"))
+    withdrawn = away(north, north.other, starts_at=at("2026-11-24 09:00"), ends_at=at("2026-11-24 17:00"))
+    end_absence(withdrawn, by=north.manager, now=RECORDED)
+
+    assert away(north, cover=north.cover).cover == north.cover
+    assert away(north, north.manager, cover=north.other).cover == north.other
+
+
+def test_someone_named_as_cover_may_be_recorded_away_and_the_work_passes_on_while_they_are(north):
+    away(north, cover=north.cover)  # Wes, Monday 09:00 to Wednesday 17:00, Cora covering
+    away(north, north.cover, starts_at=at("2026-11-24 09:00"), ends_at=at("2026-11-24 17:00"), cover=north.other)
+    away(north, north.other, starts_at=at("2026-11-24 13:00"), ends_at=at("2026-11-24 15:00"))
+
+    assert new_action(north, at("2026-11-23 12:00")).worker == north.cover
+    assert new_action(north, at("2026-11-24 10:00")).worker == north.other  # Cora away: her own cover
+    assert new_action(north, at("2026-11-24 14:00")).worker == north.manager  # Oli away too: the manager
+    assert new_post(north, at("2026-11-24 14:00")).holder == north.manager
+    assert new_action(north, at("2026-11-25 12:00")).worker == north.cover
+
+
 def test_a_leaver_has_no_absence_to_record(north):
     north.worker.is_active = False
     assert "has left" in refused(north).message

@@ -1,5 +1,6 @@
 """Absences, cover and workers' post as managers, call handlers and duty workers use them (R50)."""
 
+import html
 import re
 from datetime import timedelta
 
@@ -492,3 +493,46 @@ def test_an_action_for_someone_away_goes_to_their_cover_and_the_page_says_so(cli
     assert "Action added for Cy Cover, standing in for Ada Away, who is away" in html
     action = db.session.scalar(db.select(Obligation).where(Obligation.kind == ObligationKind.ACTION))
     assert action.worker_id == cover.id
+
+
+# Nobody away is offered as if they were in, and cover cannot go round in a circle.
+
+
+@freeze_time(NOW)
+def test_the_lists_of_people_mark_those_away_and_put_them_after_those_in(app, team):
+    away(person("priya"), starts=at(NOW) - timedelta(hours=1), ends=at("2026-12-05 00:00"))
+    away(person("sam"), starts=at(NOW) - timedelta(hours=1), ends=at("2026-11-23 15:00"))
+    page = signed_in(app, "manager").get("/absences/new").get_data(as_text=True)
+    covers = re.findall(r"<option[^>]*>([^<]*)</option>", options_of(page, "cover_id"))
+    assert covers == ["Nobody: their team manager", "Mo Rahman (Duty North)", "Sue Lam (Duty South)",
+                      "Tom Birch (Duty South)", "Priya Shah (Duty North) — away until 4 Dec",
+                      "Sam Okoro (Duty North) — away until 15:00 today"]
+    page = signed_in(app, "handler").get("/inbox-items/new").get_data(as_text=True)
+    assert "Priya Shah (Duty North) — away until 4 Dec" in options_of(page, "worker_id")
+
+
+@freeze_time(NOW)
+def test_two_people_covering_each_other_is_refused_beside_the_cover_at_the_second_recording(app, team):
+    priya, sam = person("priya"), person("sam")
+    client = signed_in(app, "manager")
+    post_form(client, "/absences/new", absence_form(priya, cover_id=str(sam.id)))
+
+    page = post_form(client, "/absences/new", absence_form(sam, cover_id=str(priya.id))).get_data(as_text=True)
+
+    assert html.unescape(error_beside(page, "cover_id")) == (
+        "Priya Shah is away from 00:00 on 24 Nov 2026 to the end of 27 Nov 2026, during this absence: choose "
+        "someone who is in then, or leave cover empty for Sam Okoro's team manager to take their work")
+    assert selected_option(page, "cover_id") == str(priya.id)
+    assert [absence.worker_id for absence in db.session.scalars(select(Absence))] == [priya.id]
+
+
+@freeze_time(NOW)
+def test_post_for_someone_away_with_nobody_in_to_stand_in_says_the_senior_managers_are_told(app, team):
+    priya, manager = person("priya"), person("manager")
+    away(priya, starts=at(NOW) - timedelta(hours=2), ends=at(NOW) + timedelta(days=1))
+    away(manager, starts=at(NOW) - timedelta(hours=2), ends=at(NOW) + timedelta(days=1))
+    page = post_form(signed_in(app, "handler"), "/inbox-items/new", inbox_form(priya),
+                     follow_redirects=True).get_data(as_text=True)
+    assert ("Post from Park Lane Primary School for Priya Shah recorded. Priya Shah is away and nobody is in to "
+            "stand in for them, so the senior managers are told of it: it must be actioned by 13:30 on 23 Nov "
+            "2026.") in page
