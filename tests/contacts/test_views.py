@@ -65,6 +65,14 @@ def test_the_received_time_defaults_to_now_in_london(client, teams):
 
 
 @freeze_time(NOW)
+def test_the_call_form_says_within_how_long_a_call_not_put_through_must_be_passed_on(client, teams):
+    sign_in(client, "handler")
+    page = client.get("/calls/new").get_data(as_text=True)
+    assert "must be passed to a duty worker by phone within 60 minutes, and recorded." in page
+    assert "{{" not in page and "{%" not in page
+
+
+@freeze_time(NOW)
 def test_a_failed_form_says_what_to_do_and_keeps_everything_typed(client, teams):
     _, duty = teams
     sign_in(client, "handler")
