@@ -24,6 +24,10 @@ def parse_clock_time(text: str) -> time:
     return time(hour, minute)
 
 
+#: No date typed into dutydesk lies before this year: an earlier one is a slip of the keys.
+EARLIEST_YEAR = 1900
+
+
 class LondonDateField(DateField):
     """A GOV.UK day, month and year input; empty is None (let `require` decide), nonsense is an error."""
 
@@ -43,16 +47,22 @@ class LondonDateField(DateField):
         if len(parts) != 3 or not all(part.isascii() and part.isdigit() for part in parts):
             raise ValueError(f"Enter the {self.what} as numbers for day, month and year, like 21 11 2026")
         day, month = whole_number(parts[0], most=31), whole_number(parts[1], most=12)
-        year = whole_number(parts[2], least=1900, most=9999) if len(parts[2]) == 4 else None
+        year = whole_number(parts[2], least=1000, most=9999) if len(parts[2]) == 4 else None
         if year is None:
             raise ValueError(f"Enter the {self.what} with a four-digit year, like 2026")
         try:
             moment = date(year, month, day)
         except (TypeError, ValueError):  # no such day or month (None), or not in that month
             raise ValueError(f"The {self.what} must be a real date, like 21 11 2026") from None
-        if moment > furthest_ahead(to_london(now_utc()).date()):
-            raise ValueError(f"The {self.what} must be within {FURTHEST_AHEAD_YEARS} years from today")
+        self.check_range(moment, to_london(now_utc()).date())
         self.data = moment
+
+    def check_range(self, day: date, today: date) -> None:
+        """Refuse (ValueError, saying why) a date outside the years this field takes."""
+        if day.year < EARLIEST_YEAR:
+            raise ValueError(f"The {self.what} must be in {EARLIEST_YEAR} or later")
+        if day > furthest_ahead(today):
+            raise ValueError(f"The {self.what} must be within {FURTHEST_AHEAD_YEARS} years from today")
 
 
 def ClockTimeField(label: str, **kwargs) -> StringField:

@@ -23,12 +23,17 @@ from dutydesk.work.operations import meet_obligation, open_obligation, record_ev
 
 @dataclass(frozen=True)
 class ChildDetails:
+    """R39: the child's name (or that it is not known) and address come first; the rest may be
+    not known: an empty first language, an interpreter need NOT_KNOWN, no date or age."""
+
     name: str
     is_name_known: bool
     address: str
-    first_language: str
-    interpreter_need: InterpreterNeed
+    first_language: str = ""
+    interpreter_need: InterpreterNeed = InterpreterNeed.NOT_KNOWN
     date_of_birth: date | None = None
+    #: An unborn child's, who then has no date of birth.
+    expected_date_of_birth: date | None = None
     approximate_age: int | None = None
 
 
@@ -113,6 +118,7 @@ def log_call(details: CallDetails, *, by: User, now: datetime) -> Contact:
         ContactChild(
             contact=contact, position=position, name=child.name.strip() if child.is_name_known else "",
             is_name_known=child.is_name_known, date_of_birth=child.date_of_birth,
+            expected_date_of_birth=child.expected_date_of_birth,
             approximate_age=child.approximate_age, address=child.address.strip(),
             first_language=child.first_language.strip(), interpreter_need=child.interpreter_need,
         )
@@ -132,6 +138,9 @@ def _check_call(details: CallDetails, now: datetime) -> None:
         raise DomainError("The time the call was received must be now or in the past", "received_date")
     if not details.children:
         raise DomainError("Add at least one child the call is about", "children")
+    if any(child.date_of_birth and child.expected_date_of_birth for child in details.children):
+        raise DomainError("A child has a date of birth or, if unborn, an expected date of birth: not both",
+                          "children")
     if not details.team.kind.takes_handoffs or not details.team.is_active:
         raise DomainError(f"{details.team.name} does not take hand-offs: choose a duty team", "team_id")
     missing = missing_referrer_details(
