@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from dutydesk import permissions, rules
 from dutydesk.access import check_may_change
-from dutydesk.clock import to_london
+from dutydesk.display import london
 from dutydesk.errors import DomainError
 from dutydesk.extensions import db
 from dutydesk.models import Contact, ContactChild, Obligation, ObligationKind, Team, User
@@ -201,7 +201,7 @@ def _meet_verbal_handoff(obligation: Obligation, *, to: User, at: datetime, by: 
     meet_obligation(obligation, at=at, by=by, now=now,
                     details={"to_worker_id": to.id, "to_worker_name": to.display_name})
     record_event(obligation.contact, action="verbal_handoff", by=by, at=now,
-                 summary=f"Details passed verbally to {to.display_name} at {to_london(at):%H:%M on %-d %B %Y}")
+                 summary=f"Details passed verbally to {to.display_name} at {london(at, '%H:%M on %-d %B %Y')}")
 
 
 def record_verbal_handoff(contact: Contact, *, to: User, at: datetime, by: User, now: datetime) -> Obligation:
@@ -245,7 +245,7 @@ def record_referrer_confirmation(contact: Contact, *, received_at: datetime, met
     ref = f", reference {reference.strip()}" if reference.strip() else ""
     record_event(contact, action="referrer_confirmation", by=by, at=now,
                  summary=f"Referrer's written confirmation received by {method.label.lower()} at "
-                         f"{to_london(received_at):%H:%M on %-d %B %Y}{ref}")
+                         f"{london(received_at, '%H:%M on %-d %B %Y')}{ref}")
     db.session.flush()
     return obligation
 
@@ -262,7 +262,7 @@ def record_police_informed(contact: Contact, *, informed_at: datetime, officer: 
     meet_obligation(obligation, at=informed_at, by=by, now=now, reason=reason,
                     details={"officer": officer.strip(), "police_reference": police_reference.strip()})
     record_event(contact, action="police_informed", by=by, at=now,
-                 summary=f"Police informed at {to_london(informed_at):%H:%M on %-d %B %Y}: told "
+                 summary=f"Police informed at {london(informed_at, '%H:%M on %-d %B %Y')}: told "
                          f"{officer.strip()}, police reference {police_reference.strip()}")
     db.session.flush()
     return obligation
@@ -277,7 +277,7 @@ def record_child_seen(contact: Contact, child: ContactChild, *, seen_at: datetim
                     details={"seen_by_id": seen_by.id, "seen_by_name": seen_by.display_name})
     record_event(contact, action="child_seen", by=by, at=now,
                  summary=f"{child.display_name} seen and spoken to by {seen_by.display_name} at "
-                         f"{to_london(seen_at):%H:%M on %-d %B %Y}")
+                         f"{london(seen_at, '%H:%M on %-d %B %Y')}")
     db.session.flush()
     return obligation
 
