@@ -1,12 +1,13 @@
 """How times, clocks and states read on screen: template filters and globals."""
 
+import re
 from datetime import datetime, timedelta
 
 from flask import current_app
 from markupsafe import Markup
 
 from dutydesk import permissions, rules
-from dutydesk.clock import now_utc, to_london
+from dutydesk.clock import clocks_change_on, now_utc, to_london
 from dutydesk.rules import ObligationState, Urgency, obligation_state, urgency
 
 #: The GOV.UK tag colour that goes with each state; the state's words are always shown too.
@@ -27,9 +28,23 @@ URGENCY_TAG_CLASSES = {
 }
 
 
+#: A clock time in a format, to which the zone is added on the days the clocks change.
+_CLOCK_TIME = re.compile(r"%H:%M(?::%S)?")
+
+
 def london(moment: datetime | None, fmt: str = "%H:%M on %-d %b %Y") -> str:
-    """A UTC moment as London wall-clock time."""
-    return "" if moment is None else to_london(moment).strftime(fmt)
+    """A UTC moment as London wall-clock time.
+
+    On the two days a year the clocks change, a time is shown with its zone ("01:30 BST",
+    "01:30 GMT"): that night an hour is repeated or skipped, and a time alone could be either
+    of two moments, or make a 60-minute clock look like no time at all, or two hours.
+    """
+    if moment is None:
+        return ""
+    local = to_london(moment)
+    if clocks_change_on(local.date()):
+        fmt = _CLOCK_TIME.sub(lambda match: f"{match.group(0)} %Z", fmt)
+    return local.strftime(fmt)
 
 
 def london_until(moment: datetime | None) -> str:

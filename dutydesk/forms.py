@@ -5,11 +5,12 @@ from datetime import date, datetime, time
 
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovSelect, GovTextInput
 from wtforms import DateField, Field, FieldList, RadioField, SelectField, StringField
+from wtforms.utils import unset_value
 from wtforms.validators import StopValidation
 
 from dutydesk.absences.queries import list_absences_in_force
-from dutydesk.clock import NonexistentLocalTime, from_london, now_utc, to_london
-from dutydesk.display import away_until
+from dutydesk.clock import NonexistentLocalTime, from_london, london_readings, now_utc, to_london
+from dutydesk.display import away_until, london
 from dutydesk.inputs import parse_id, whole_number
 from dutydesk.rules import FURTHEST_AHEAD_YEARS, RECEIVED_AT_TOLERANCE, end_of_working_day, furthest_ahead
 
@@ -24,6 +25,10 @@ def parse_clock_time(text: str) -> time:
     if hour is None or minute is None or len(hours) > 2 or len(minutes) != 2:
         raise ValueError
     return time(hour, minute)
+
+
+#: No date typed into dutydesk lies before this year: an earlier one is a slip of the keys.
+EARLIEST_YEAR = 1900
 
 
 class LondonDateField(DateField):
@@ -45,27 +50,64 @@ class LondonDateField(DateField):
         if len(parts) != 3 or not all(part.isascii() and part.isdigit() for part in parts):
             raise ValueError(f"Enter the {self.what} as numbers for day, month and year, like 21 11 2026")
         day, month = whole_number(parts[0], most=31), whole_number(parts[1], most=12)
-        year = whole_number(parts[2], least=1900, most=9999) if len(parts[2]) == 4 else None
+        year = whole_number(parts[2], least=1000, most=9999) if len(parts[2]) == 4 else None
         if year is None:
             raise ValueError(f"Enter the {self.what} with a four-digit year, like 2026")
         try:
             moment = date(year, month, day)
         except (TypeError, ValueError):  # no such day or month (None), or not in that month
             raise ValueError(f"The {self.what} must be a real date, like 21 11 2026") from None
-        if moment > furthest_ahead(to_london(now_utc()).date()):
-            raise ValueError(f"The {self.what} must be within {FURTHEST_AHEAD_YEARS} years from today")
+        self.check_range(moment, to_london(now_utc()).date())
         self.data = moment
 
+    def check_range(self, day: date, today: date) -> None:
+        """Refuse (ValueError, saying why) a date outside the years this field takes."""
+        if day.year < EARLIEST_YEAR:
+            raise ValueError(f"The {self.what} must be in {EARLIEST_YEAR} or later")
+        if day > furthest_ahead(today):
+            raise ValueError(f"The {self.what} must be within {FURTHEST_AHEAD_YEARS} years from today")
 
-def ClockTimeField(label: str, **kwargs) -> StringField:
-    return StringField(label, widget=GovTextInput(), **kwargs)
+
+class ClockTimeField(StringField):
+    """A 24-hour clock time, typed. In the hour repeated when the clocks go back a time happened
+    twice: the page then asks which was meant, in radios of their own (`which_name`), and
+    `which` is the answer, "first" (BST) or "second" (GMT), or None."""
+
+    widget = GovTextInput()
+    WHICH = ("first", "second")
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        super().process(formdata, data, extra_filters)
+        answer = formdata.getlist(self.which_name) if formdata is not None else []
+        self.which = answer[0] if answer and answer[0] in self.WHICH else None
+
+    @property
+    def which_name(self) -> str:
+        return f"{self.name}_which"
+
+    def repeated_hour(self, date_field) -> dict | None:
+        """When the date and time typed name a time that happened twice: the question to ask, as
+        GOV.UK radios' legend and items (the answer given, if any, chosen). Otherwise None."""
+        try:
+            clock_time = parse_clock_time(self.data or "")
+        except ValueError:
+            return None
+        readings = [] if date_field.data is None else london_readings(date_field.data, clock_time)
+        if len(readings) != 2:
+            return None
+        return {"legend": f"Which {clock_time:%H:%M} on {date_field.data:%-d %B %Y}?", "items": [
+            {"value": which, "checked": self.which == which,
+             "text": f"{to_london(moment):%H:%M %Z}: the {which} {clock_time:%H:%M}, "
+                     f"{'before' if which == 'first' else 'after'} the clocks went back"}
+            for which, moment in zip(self.WHICH, readings)]}
 
 
 class LondonMoment:
     """A date field and a time field that together give one moment, typed in London time.
 
     Call `value(form)` after validation; it adds an error to the fields and returns None when
-    the time cannot be read, never happened (the spring clock change) or lies in the future.
+    the time cannot be read, never happened (the spring clock change), happened twice (the
+    autumn one) and the person has not said which, or lies in the future.
     """
 
     #: What a date typed without a time means (a function of the date); None: the time is needed.
@@ -83,7 +125,7 @@ class LondonMoment:
             return None
         if not_before is not None and moment < not_before:
             getattr(form, self.time_field).errors.append(
-                f"The time {self.what} cannot be before {to_london(not_before):%H:%M on %-d %B %Y}"
+                f"The time {self.what} cannot be before {london(not_before, '%H:%M on %-d %B %Y')}"
             )
             return None
         return moment
@@ -102,6 +144,14 @@ class LondonMoment:
         except ValueError:
             time_field.errors.append(f"Enter the time {self.what} as hours and minutes on a 24-hour clock, like 14:05")
             return None
+        readings = london_readings(day_field.data, clock_time)
+        if len(readings) == 2:  # the hour repeated when the clocks go back: which was meant?
+            if time_field.which is None:
+                time_field.errors.append(
+                    f"{clock_time:%H:%M} on {day_field.data:%-d %B %Y} happened twice: the clocks went back an "
+                    f"hour that night. Choose which {clock_time:%H:%M} you mean")
+                return None
+            return readings[ClockTimeField.WHICH.index(time_field.which)]
         try:
             return from_london(day_field.data, clock_time)
         except NonexistentLocalTime as error:
@@ -124,17 +174,20 @@ class LondonDeadline(LondonMoment):
             return None
         if moment <= now_utc():
             getattr(form, self.date_field).errors.append(
-                f"The time {self.what} must be in the future: it is now {to_london(now_utc()):%H:%M on %-d %B %Y}"
+                f"The time {self.what} must be in the future: it is now {london(now_utc(), '%H:%M on %-d %B %Y')}"
             )
             return None
         return moment
 
 
 def fill_with_now(form, moment: LondonMoment) -> None:
-    """Fill a moment's fields with the current London date and time (a form's default)."""
+    """Fill a moment's fields with the current London date and time (a form's default), saying
+    which of a time that happens twice it is, in the hour repeated when the clocks go back."""
     local = to_london(now_utc())
+    time_field = getattr(form, moment.time_field)
     getattr(form, moment.date_field).data = local.date()
-    getattr(form, moment.time_field).data = f"{local:%H:%M}"
+    time_field.data = f"{local:%H:%M}"
+    time_field.which = ClockTimeField.WHICH[local.fold]
 
 
 def require(message: str):

@@ -65,6 +65,15 @@ RECEIVED_AT_TOLERANCE = timedelta(minutes=1)
 #: every deadline, working-day count and escalation step worked out from it inside the calendar.
 FURTHEST_AHEAD_YEARS = 5
 
+#: Children's services work with children, and with care leavers up to the age of 25 (Children
+#: Act 1989 s.23CZB, inserted by the Children and Social Work Act 2017 s.3): a date of birth
+#: further back than this, or an approximate age above it, is a slip of the keys.
+OLDEST_AGE_YEARS = 25
+
+#: A pregnancy lasts about 40 weeks and is overdue at 42 (NHS): an unborn child's expected date
+#: of birth lies no further ahead than this.
+UNBORN_DUE_WITHIN = timedelta(weeks=42)
+
 
 class EscalationLevel(IntEnum):
     """The steps of an escalation ladder, in the order they are taken."""
@@ -195,6 +204,17 @@ def inbox_item_due_at(received_at: datetime) -> datetime:
 def furthest_ahead(today: date) -> date:
     """The last date that may be typed for anything in the future (see FURTHEST_AHEAD_YEARS)."""
     return today + timedelta(days=round(365.25 * FURTHEST_AHEAD_YEARS))
+
+
+def earliest_date_of_birth(today: date) -> date:
+    """The earliest date of birth of anyone the front door works with (see OLDEST_AGE_YEARS)."""
+    year = today.year - OLDEST_AGE_YEARS
+    return date(year, 3, 1) if (today.month, today.day) == (2, 29) else today.replace(year=year)
+
+
+def latest_expected_date_of_birth(today: date) -> date:
+    """The furthest ahead an unborn child's expected date of birth may lie (see UNBORN_DUE_WITHIN)."""
+    return today + UNBORN_DUE_WITHIN
 
 
 def end_of_working_day(day: date) -> datetime:

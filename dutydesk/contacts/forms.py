@@ -20,6 +20,7 @@ from wtforms import (
 from wtforms.validators import Email, Length, Optional, StopValidation
 
 from dutydesk import rules
+from dutydesk.clock import now_utc, to_london
 from dutydesk.contacts.operations import missing_referrer_details
 from dutydesk.display import timescale_words
 from dutydesk.forms import (
@@ -45,9 +46,6 @@ from dutydesk.models.codes import (
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 MAX_CHILDREN = 12
-#: The oldest approximate age the form takes: children's services work with young people up
-#: to 25 (care leavers); anything higher is a slip of the keys.
-OLDEST_APPROXIMATE_AGE = 25
 
 #: The concern flags, each the name of a Contact column and the words the call handler reads.
 FLAGS = [
@@ -64,38 +62,80 @@ def _blank_first(choices, prompt="Choose one"):
     return [("", prompt), *choices]
 
 
+class BirthDateField(LondonDateField):
+    """A date of birth, or an unborn child's expected one: which years it may be in is the child
+    form's to say, knowing which it is."""
+
+    def check_range(self, day, today):
+        pass
+
+
 class ChildForm(Form):
-    """One child the call is about. Rendered as a fieldset inside the call form."""
+    """One child the call is about. Rendered as a fieldset inside the call form.
+
+    R39: the name (or that the caller does not know it) and the address come first and are
+    required; everything else may be left blank, and is then recorded as not known.
+    """
 
     name = StringField("Full name", widget=GovTextInput(), validators=[Length(max=200)])
     is_name_not_known = BooleanField("The caller does not know the child's name", widget=GovCheckboxInput())
-    date_of_birth = LondonDateField("Date of birth", what="date of birth",
-                                    description="For example, 27 3 2019. Leave blank if not known.")
-    approximate_age = StringField("Or approximate age in years", widget=GovTextInput(),
+    address = TextAreaField("Address", widget=GovTextArea(),
+                            description="If the caller does not know it, write 'not known' and what they know "
+                                        "of where the child is",
+                            validators=[require("Enter the child's address, or what is known of where they are"),
+                                        Length(max=2000)])
+    date_of_birth = BirthDateField("Date of birth", what="date of birth",
+                                   description="For example, 27 3 2019. Leave blank if not known.")
+    is_unborn = BooleanField("Unborn: the date above is the expected date of birth", widget=GovCheckboxInput())
+    approximate_age = StringField("Approximate age in years", widget=GovTextInput(),
                                   description="If the date of birth is not known")
-    address = TextAreaField("Address", widget=GovTextArea(), validators=[
-        require("Enter the child's address, or what is known of where they are"), Length(max=2000)])
     first_language = StringField("First language", widget=GovTextInput(),
-                                 description="For example English, Polish, Somali. Write 'not known' if the caller does not know.",
-                                 validators=[require("Enter the child's first language, or 'not known'"), Length(max=100)])
+                                 description="For example English, Polish, Somali. Leave blank if not known.",
+                                 validators=[Length(max=100)])
     interpreter_need = GovRadioField("Does the child need an interpreter?", codes=InterpreterNeed,
-                                  validators=[require("Say whether the child needs an interpreter")])
+                                     unknown="Say whether the child needs an interpreter")
 
     def validate_name(self, field):
         if not self.is_name_not_known.data and not (field.data or "").strip():
             raise StopValidation("Enter the child's name, or tick that the caller does not know it")
 
+    def validate_date_of_birth(self, field):
+        day, today = field.data, to_london(now_utc()).date()
+        if day is None:
+            if self.is_unborn.data and not field.errors:
+                raise StopValidation("Enter the expected date of birth, or untick 'Unborn'")
+        elif self.is_unborn.data:
+            if day < today:
+                raise StopValidation("The expected date of birth must be today or later: for a child already "
+                                     "born, untick 'Unborn' and enter the date of birth")
+            if day > rules.latest_expected_date_of_birth(today):
+                raise StopValidation(f"The expected date of birth must be within the next "
+                                     f"{rules.UNBORN_DUE_WITHIN.days // 7} weeks: a pregnancy lasts about 40")
+        elif day > today:
+            raise StopValidation("The date of birth must be in the past: for an unborn child, tick 'Unborn' "
+                                 "and enter the expected date of birth")
+        elif day < rules.earliest_date_of_birth(today):
+            raise StopValidation(f"The date of birth must be within the last {rules.OLDEST_AGE_YEARS} years: "
+                                 f"children's services work with children and care leavers up to "
+                                 f"{rules.OLDEST_AGE_YEARS}")
+
     def validate_approximate_age(self, field):
-        text = (field.data or "").strip()
-        if text:
-            if whole_number(text, most=OLDEST_APPROXIMATE_AGE) is None:
+        if (field.data or "").strip():
+            if self.is_unborn.data:
+                raise StopValidation("An unborn child has no age yet: clear the approximate age, or untick 'Unborn'")
+            if self.age is None:
                 raise StopValidation("Enter the approximate age as a whole number of years, like 7")
-        elif self.date_of_birth.data is None and not self.date_of_birth.errors:
-            raise StopValidation("Enter the child's date of birth or approximate age")
 
     @property
     def age(self) -> int | None:
-        return whole_number((self.approximate_age.data or "").strip(), most=OLDEST_APPROXIMATE_AGE)
+        return whole_number((self.approximate_age.data or "").strip(), most=rules.OLDEST_AGE_YEARS)
+
+    def birth_details(self) -> dict:
+        """The date of birth, or an unborn child's expected one, and the approximate age."""
+        unborn = bool(self.is_unborn.data)
+        return {"date_of_birth": None if unborn else self.date_of_birth.data,
+                "expected_date_of_birth": self.date_of_birth.data if unborn else None,
+                "approximate_age": self.age}
 
 
 class LogCallForm(FlaskForm):
@@ -114,8 +154,8 @@ class LogCallForm(FlaskForm):
     concern = TextAreaField("What is the concern?", widget=GovTextArea(),
                             description="What happened or is happening to the child, in the caller's words where you can",
                             validators=[require("Enter the nature of the concern"), Length(max=20000)])
-    concern_category = GovSelectField("Kind of concern", codes=ConcernCategory, prompt="Choose one",
-                                   validators=[require("Choose the kind of concern")])
+    concern_category = GovSelectField("Kind of concern", codes=ConcernCategory, default=ConcernCategory.NOT_KNOWN.value,
+                                      unknown="Choose the kind of concern from the list")
     flags = SelectMultipleField("Tick all that apply", widget=GovCheckboxesInput(), choices=FLAGS,
                                 validate_choice=True)
 
@@ -133,8 +173,8 @@ class LogCallForm(FlaskForm):
         description="A professional must confirm the referral in writing within "
                     f"{timescale_words(rules.REFERRER_CONFIRMATION_WITHIN)}",
         validators=[require("Say whether the referrer is a professional")])
-    referral_source = GovSelectField("Referral source", codes=ReferralSource, prompt="Choose one",
-                                  validators=[require("Choose the referral source")])
+    referral_source = GovSelectField("Referral source", codes=ReferralSource, default=ReferralSource.UNKNOWN.value,
+                                     unknown="Choose the referral source from the list")
 
     # Which teams and workers may be chosen is the operation's rule (log_call checks both), so
     # a save need not load every duty worker just to validate the choice.

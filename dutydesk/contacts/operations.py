@@ -6,7 +6,7 @@ from datetime import date, datetime
 from dutydesk import permissions, rules
 from dutydesk.absences.queries import get_away
 from dutydesk.access import check_may_change
-from dutydesk.clock import to_london
+from dutydesk.display import london
 from dutydesk.errors import DomainError
 from dutydesk.extensions import db
 from dutydesk.models import Contact, ContactChild, Obligation, ObligationKind, Team, User
@@ -24,12 +24,17 @@ from dutydesk.work.operations import meet_obligation, open_obligation, record_ev
 
 @dataclass(frozen=True)
 class ChildDetails:
+    """R39: the child's name (or that it is not known) and address come first; the rest may be
+    not known: an empty first language, an interpreter need NOT_KNOWN, no date or age."""
+
     name: str
     is_name_known: bool
     address: str
-    first_language: str
-    interpreter_need: InterpreterNeed
+    first_language: str = ""
+    interpreter_need: InterpreterNeed = InterpreterNeed.NOT_KNOWN
     date_of_birth: date | None = None
+    #: An unborn child's, who then has no date of birth.
+    expected_date_of_birth: date | None = None
     approximate_age: int | None = None
 
 
@@ -114,6 +119,7 @@ def log_call(details: CallDetails, *, by: User, now: datetime) -> Contact:
         ContactChild(
             contact=contact, position=position, name=child.name.strip() if child.is_name_known else "",
             is_name_known=child.is_name_known, date_of_birth=child.date_of_birth,
+            expected_date_of_birth=child.expected_date_of_birth,
             approximate_age=child.approximate_age, address=child.address.strip(),
             first_language=child.first_language.strip(), interpreter_need=child.interpreter_need,
         )
@@ -133,6 +139,9 @@ def _check_call(details: CallDetails, now: datetime) -> None:
         raise DomainError("The time the call was received must be now or in the past", "received_date")
     if not details.children:
         raise DomainError("Add at least one child the call is about", "children")
+    if any(child.date_of_birth and child.expected_date_of_birth for child in details.children):
+        raise DomainError("A child has a date of birth or, if unborn, an expected date of birth: not both",
+                          "children")
     if not details.team.kind.takes_handoffs or not details.team.is_active:
         raise DomainError(f"{details.team.name} does not take hand-offs: choose a duty team", "team_id")
     missing = missing_referrer_details(
@@ -203,7 +212,7 @@ def _meet_verbal_handoff(obligation: Obligation, *, to: User, at: datetime, by: 
     meet_obligation(obligation, at=at, by=by, now=now,
                     details={"to_worker_id": to.id, "to_worker_name": to.display_name})
     record_event(obligation.contact, action="verbal_handoff", by=by, at=now,
-                 summary=f"Details passed verbally to {to.display_name} at {to_london(at):%H:%M on %-d %B %Y}")
+                 summary=f"Details passed verbally to {to.display_name} at {london(at, '%H:%M on %-d %B %Y')}")
 
 
 def record_verbal_handoff(contact: Contact, *, to: User, at: datetime, by: User, now: datetime) -> Obligation:
@@ -248,7 +257,7 @@ def record_referrer_confirmation(contact: Contact, *, received_at: datetime, met
     ref = f", reference {reference.strip()}" if reference.strip() else ""
     record_event(contact, action="referrer_confirmation", by=by, at=now,
                  summary=f"Referrer's written confirmation received by {method.label.lower()} at "
-                         f"{to_london(received_at):%H:%M on %-d %B %Y}{ref}")
+                         f"{london(received_at, '%H:%M on %-d %B %Y')}{ref}")
     db.session.flush()
     return obligation
 
@@ -265,7 +274,7 @@ def record_police_informed(contact: Contact, *, informed_at: datetime, officer: 
     meet_obligation(obligation, at=informed_at, by=by, now=now, reason=reason,
                     details={"officer": officer.strip(), "police_reference": police_reference.strip()})
     record_event(contact, action="police_informed", by=by, at=now,
-                 summary=f"Police informed at {to_london(informed_at):%H:%M on %-d %B %Y}: told "
+                 summary=f"Police informed at {london(informed_at, '%H:%M on %-d %B %Y')}: told "
                          f"{officer.strip()}, police reference {police_reference.strip()}")
     db.session.flush()
     return obligation
@@ -280,7 +289,7 @@ def record_child_seen(contact: Contact, child: ContactChild, *, seen_at: datetim
                     details={"seen_by_id": seen_by.id, "seen_by_name": seen_by.display_name})
     record_event(contact, action="child_seen", by=by, at=now,
                  summary=f"{child.display_name} seen and spoken to by {seen_by.display_name} at "
-                         f"{to_london(seen_at):%H:%M on %-d %B %Y}")
+                         f"{london(seen_at, '%H:%M on %-d %B %Y')}")
     db.session.flush()
     return obligation
 

@@ -15,6 +15,7 @@ from dutydesk.extensions import db
 from dutydesk.forms import fill_with_now, person_choices
 from dutydesk.inputs import parse_id
 from dutydesk.models import ObligationKind, TeamKind
+from dutydesk.models.codes import ConcernCategory, InterpreterNeed, ReferralSource
 from dutydesk.pages import (
     change_rows,
     chosen_person,
@@ -78,21 +79,21 @@ def _call_details(form: LogCallForm) -> operations.CallDetails:
         children=[
             operations.ChildDetails(
                 name=entry.form.name.data or "", is_name_known=not entry.form.is_name_not_known.data,
-                date_of_birth=entry.form.date_of_birth.data, approximate_age=entry.form.age,
-                address=entry.form.address.data, first_language=entry.form.first_language.data,
-                interpreter_need=entry.form.interpreter_need.data,
+                address=entry.form.address.data, first_language=entry.form.first_language.data or "",
+                interpreter_need=entry.form.interpreter_need.data or InterpreterNeed.NOT_KNOWN,
+                **entry.form.birth_details(),
             )
             for entry in form.children
         ],
         concern=form.concern.data,
-        concern_category=form.concern_category.data,
+        concern_category=form.concern_category.data or ConcernCategory.NOT_KNOWN,
         flags=operations.Flags(**{name: name in (form.flags.data or []) for name, _ in FLAGS}),
         referrer=operations.ReferrerDetails(
             name=form.referrer_name.data or "", role=form.referrer_role.data or "",
             agency=form.referrer_agency.data or "", address=form.referrer_address.data or "",
             phone=form.referrer_phone.data or "", email=form.referrer_email.data or "",
             is_professional=form.is_referrer_professional.data == "yes",
-            source=form.referral_source.data,
+            source=form.referral_source.data or ReferralSource.UNKNOWN,
         ),
         is_put_through=is_put_through,
         put_through_to=people.get_user(form.put_through_to.data) if is_put_through else None,

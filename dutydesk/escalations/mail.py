@@ -37,7 +37,7 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
-from dutydesk.clock import to_london
+from dutydesk.display import london
 from dutydesk.database import lock_for_writing
 from dutydesk.extensions import db
 from dutydesk.models import EmailStatus, Escalation, InboxItem, Obligation, Role, RoleGrant, User
@@ -320,7 +320,7 @@ def _content(escalation: Escalation) -> tuple[str, str, str]:
         facts = [("What", item.channel.label), ("For", plain(item.addressed_to.display_name))]
         page = f"{base}/inbox-items/{item.id}/action"
     facts += [("Team", team), ("Owner", owner),
-              ("Due", f"{to_london(escalation.subject.due_at):%H:%M on %A %-d %B %Y} (London time)")]
+              ("Due", f"{london(escalation.subject.due_at, '%H:%M on %A %-d %B %Y')} (London time)")]
     body = (f"{escalation.level.meaning}\n\n"
             + "".join(f"{label}: {value}\n" for label, value in facts)
             + f"\nSign in to dutydesk to see it and act on it:\n{page}\n\n"

@@ -64,6 +64,7 @@ class ConcernCategory(LabelledEnum):
     CHILD_HEALTH_OR_DISABILITY = ("child_health", "Child's health or disability")
     FAMILY_STRESS = ("family_stress", "Family in acute stress")
     OTHER = ("other", "Other")
+    NOT_KNOWN = ("not_known", "Not known")
 
 
 class NoReferrerDetailsReason(LabelledEnum):

@@ -94,9 +94,11 @@ class ContactChild(db.Model):
     name: Mapped[str] = mapped_column(String(200), default="")
     is_name_known: Mapped[bool] = mapped_column(Boolean, default=True)
     date_of_birth: Mapped[date | None] = mapped_column(Date, nullable=True)
+    #: Set only for an unborn child (who then has no date of birth).
+    expected_date_of_birth: Mapped[date | None] = mapped_column(Date, nullable=True)
     approximate_age: Mapped[int | None] = mapped_column(Integer, nullable=True)
     address: Mapped[str] = mapped_column(Text)
-    #: R18: the child's first language, as the caller gave it ("not known" is an answer).
+    #: R18: the child's first language, as the caller gave it; empty when not known.
     first_language: Mapped[str] = mapped_column(String(100))
     interpreter_need: Mapped[InterpreterNeed] = mapped_column(StrEnumType(InterpreterNeed))
 
@@ -107,9 +109,18 @@ class ContactChild(db.Model):
         return self.name if self.is_name_known else "Name not known"
 
     @property
+    def is_unborn(self) -> bool:
+        return self.expected_date_of_birth is not None
+
+    @property
     def age_description(self) -> str:
+        """'Born 27 Mar 2019', 'Unborn, due 3 Mar 2027', 'About 6 years old' or 'Not known'."""
         if self.date_of_birth is not None:
-            return f"born {self.date_of_birth:%-d %B %Y}"
+            return f"Born {self.date_of_birth:%-d %b %Y}"
+        if self.expected_date_of_birth is not None:
+            return f"Unborn, due {self.expected_date_of_birth:%-d %b %Y}"
+        if self.approximate_age == 0:
+            return "Under a year old"
         if self.approximate_age is not None:
-            return f"about {self.approximate_age}"
-        return "age not known"
+            return f"About {self.approximate_age} year{'' if self.approximate_age == 1 else 's'} old"
+        return "Not known"

@@ -53,7 +53,8 @@ def test_call_handler_logs_a_call_and_the_duty_worker_accepts_it(page: Page):
 
     # Everything but the child's name.
     page.get_by_label("Address", exact=True).fill("22 Park Lane, London N17")
-    page.get_by_label("Or approximate age in years").fill("6")
+    for part, value in (("Day", "27"), ("Month", "3"), ("Year", "2019")):
+        group(page, "Date of birth").get_by_label(part).fill(value)
     page.get_by_label("First language").fill("English")
     group(page, "Does the child need an interpreter?").get_by_label("No", exact=True).check()
     page.get_by_label("What is the concern?").fill("Bruising to the face; says his stepfather hit him.")
@@ -75,7 +76,7 @@ def test_call_handler_logs_a_call_and_the_duty_worker_accepts_it(page: Page):
     check_accessibility(page)
     expect(page.get_by_label("Full name")).to_have_value("")
     expect(page.get_by_label("Address", exact=True)).to_have_value("22 Park Lane, London N17")
-    expect(page.get_by_label("Or approximate age in years")).to_have_value("6")
+    expect(group(page, "Date of birth").get_by_label("Year")).to_have_value("2019")
     expect(page.get_by_label("First language")).to_have_value("English")
     expect(group(page, "Does the child need an interpreter?").get_by_label("No", exact=True)).to_be_checked()
     expect(page.get_by_label("What is the concern?")).to_have_value(
@@ -96,6 +97,7 @@ def test_call_handler_logs_a_call_and_the_duty_worker_accepts_it(page: Page):
 
     # The call's page, every clock running.
     expect(page.get_by_role("heading", level=1)).to_have_text("Leo Martin")
+    expect(page.get_by_text("Born 27 Mar 2019")).to_be_visible()
     for what in CLOCKS:
         expect(clock_state(page, what)).to_contain_text("Open")
     check_accessibility(page)

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from freezegun import freeze_time
 from sqlalchemy import func, select
 
@@ -62,6 +63,14 @@ def test_the_received_time_defaults_to_now_in_london(client, teams):
     page = client.get("/calls/new").get_data(as_text=True)
     assert 'value="10:15"' in page
     assert 'value="01"' in page and 'value="07"' in page and 'value="2026"' in page
+
+
+@freeze_time(NOW)
+def test_the_call_form_says_within_how_long_a_call_not_put_through_must_be_passed_on(client, teams):
+    sign_in(client, "handler")
+    page = client.get("/calls/new").get_data(as_text=True)
+    assert "must be passed to a duty worker by phone within 60 minutes, and recorded." in page
+    assert "{{" not in page and "{%" not in page
 
 
 @freeze_time(NOW)
@@ -300,3 +309,163 @@ def test_the_form_suggests_the_duty_team_by_day_and_the_out_of_hours_team_at_nig
     with freeze_time("2026-11-24 03:00:00"):
         sign_in(client, "handler")  # 16 hours later: signed out long since
         assert f'<option value="{night.id}" selected' in client.get("/calls/new").get_data(as_text=True)
+
+
+# --- R39: the child's name, address and the concern first; the rest may be not known ----------
+
+def as_shown(html: str) -> dict:
+    """What the browser posts from the call form untouched: the values it shows, filled in or chosen."""
+    data: dict[str, list[str]] = {}
+    for element in BeautifulSoup(html, "html.parser").find("form", id="log-call").find_all(
+            ["input", "select", "textarea"]):
+        name, kind = element.get("name"), element.get("type", "text")
+        if not name or name == "csrf_token" or kind == "submit":
+            continue
+        if kind in ("radio", "checkbox"):
+            if element.has_attr("checked"):
+                data.setdefault(name, []).append(element["value"])
+        elif element.name == "select":
+            chosen = element.find("option", selected=True) or element.find("option")
+            data.setdefault(name, []).append(chosen.get("value", ""))
+        else:
+            data.setdefault(name, []).append(element.get_text() if element.name == "textarea" else element.get("value", ""))
+    return {**data, "save": "y"}
+
+
+def error_summary(html: str) -> list[str]:
+    summary = BeautifulSoup(html, "html.parser").find(class_="govuk-error-summary__list")
+    return [item.get_text(" ", strip=True) for item in summary.find_all("li")] if summary else []
+
+
+def summary_rows(html: str) -> list[tuple[str, str]]:
+    """(key, value) of every summary list row on the page, in order."""
+    return [(row.find(class_="govuk-summary-list__key").get_text(strip=True),
+             row.find(class_="govuk-summary-list__value").get_text(" ", strip=True))
+            for row in BeautifulSoup(html, "html.parser").find_all(class_="govuk-summary-list__row")]
+
+
+ONLY_WHAT_R39_NEEDS = {
+    "children-0-name": "Leo Martin", "children-0-address": "22 Park Lane, London N17",
+    "concern": "Heard screaming next door", "is_referrer_professional": "no", "is_put_through": "no",
+    "referrer_name": "Joan Fraser", "referrer_address": "21 Park Lane, London N17", "referrer_phone": "020 8800 0001",
+}
+
+
+@freeze_time(NOW)
+def test_a_call_form_saved_untouched_asks_only_for_the_child_the_concern_and_the_referrer(client, teams):
+    sign_in(client, "handler")
+    untouched = as_shown(client.get("/calls/new").get_data(as_text=True))
+    page = post_form(client, "/calls/new", untouched).get_data(as_text=True)
+    assert error_summary(page) == [
+        "Enter the child's name, or tick that the caller does not know it",
+        "Enter the child's address, or what is known of where they are",
+        "Enter the nature of the concern",
+        "Say whether the referrer is a professional",
+        "Say whether the call was put through at once",
+    ]
+    assert count(Contact) == 0
+
+
+@freeze_time(NOW)
+def test_a_call_with_only_the_child_the_concern_and_the_referrer_is_logged_and_the_rest_shown_not_known(client, teams):
+    sign_in(client, "handler")
+    untouched = as_shown(client.get("/calls/new").get_data(as_text=True))
+    response = post_form(client, "/calls/new", {**untouched, **ONLY_WHAT_R39_NEEDS})
+    assert response.status_code == 302
+    contact = db.session.scalar(select(Contact))
+    child = contact.children[0]
+    assert (child.date_of_birth, child.expected_date_of_birth, child.approximate_age) == (None, None, None)
+    assert (child.first_language, child.interpreter_need.value) == ("", "not_known")
+    assert (contact.concern_category.value, contact.referral_source.value) == ("not_known", "10")
+    assert {o.kind for o in contact.obligations} == {
+        ObligationKind.VERBAL_HANDOFF, ObligationKind.WRITTEN_HANDOFF, ObligationKind.SCREENING_DECISION}
+
+    rows = summary_rows(client.get(response.location).get_data(as_text=True))
+    for key in ("Date of birth or age", "First language", "Interpreter needed", "Kind"):
+        assert (key, "Not known") in rows
+    assert ("Referral source", "10 Unknown") in rows
+
+
+# --- Dates of birth, and unborn children --------------------------------------------------------
+
+TOO_OLD = ("The date of birth must be within the last 25 years: children's services work with children "
+           "and care leavers up to 25")
+NOT_YET_BORN = ("The date of birth must be in the past: for an unborn child, tick 'Unborn' and enter the "
+                "expected date of birth")
+
+
+@freeze_time(NOW)
+@pytest.mark.parametrize("typed, message", [
+    (["1", "1", "1800"], TOO_OLD),
+    (["22", "11", "2001"], TOO_OLD),   # 25 years and a day ago
+    (["24", "11", "2026"], NOT_YET_BORN),  # tomorrow
+    (["1", "1", "2099"], NOT_YET_BORN),
+])
+def test_a_date_of_birth_in_the_future_or_over_25_years_ago_is_refused_saying_why(client, teams, typed, message):
+    _, duty = teams
+    sign_in(client, "handler")
+    data = log_call_form(duty.id, **{"children-0-date_of_birth": typed, "concern": "Heard screaming next door"})
+    page = post_form(client, "/calls/new", data).get_data(as_text=True)
+    assert error_summary(page) == [message]
+    assert BeautifulSoup(page, "html.parser").find(id="children-0-date_of_birth-error").get_text(strip=True) == (
+        f"Error:{message}")
+    assert "Heard screaming next door" in page and f'value="{typed[2]}"' in page
+    assert count(Contact) == 0
+
+
+@freeze_time(NOW)
+@pytest.mark.parametrize("typed", [["23", "11", "2001"], ["23", "11", "2026"]])  # 25 today; born today
+def test_a_date_of_birth_from_25_years_ago_to_today_is_recorded(client, teams, typed):
+    _, duty = teams
+    sign_in(client, "handler")
+    data = log_call_form(duty.id, **{"children-0-date_of_birth": typed, "children-0-approximate_age": None})
+    assert post_form(client, "/calls/new", data).status_code == 302
+    child = db.session.scalar(select(ContactChild))
+    assert (child.date_of_birth.isoformat(), child.expected_date_of_birth) == ("-".join(reversed(typed)), None)
+
+
+@freeze_time(NOW)
+def test_an_unborn_child_is_recorded_with_the_expected_date_and_shown_so_on_the_call_and_the_board(client, teams):
+    _, duty = teams
+    sign_in(client, "handler")
+    data = log_call_form(duty.id, **{"children-0-name": "", "children-0-is_name_not_known": "y",
+                                     "children-0-date_of_birth": ["3", "3", "2027"], "children-0-is_unborn": "y",
+                                     "children-0-approximate_age": None})
+    response = post_form(client, "/calls/new", data)
+    assert response.status_code == 302
+    child = db.session.scalar(select(ContactChild))
+    assert (child.expected_date_of_birth.isoformat(), child.date_of_birth, child.approximate_age) == (
+        "2027-03-03", None, None)
+    sign_in(client, "worker")
+    assert ("Date of birth or age", "Unborn, due 3 Mar 2027") in summary_rows(
+        client.get(response.location).get_data(as_text=True))
+    assert "Unborn, due 3 Mar 2027" in client.get("/board").get_data(as_text=True)
+
+
+@freeze_time(NOW)
+@pytest.mark.parametrize("typed, age, message", [
+    (["22", "11", "2026"], None, "The expected date of birth must be today or later: for a child already born, "
+                                 "untick 'Unborn' and enter the date of birth"),
+    (["14", "9", "2027"], None, "The expected date of birth must be within the next 42 weeks: a pregnancy lasts about 40"),
+    (None, None, "Enter the expected date of birth, or untick 'Unborn'"),
+    (["13", "9", "2027"], "1", "An unborn child has no age yet: clear the approximate age, or untick 'Unborn'"),
+])
+def test_an_expected_date_of_birth_past_or_beyond_a_pregnancy_is_refused_saying_why(client, teams, typed, age, message):
+    _, duty = teams
+    sign_in(client, "handler")
+    data = log_call_form(duty.id, **{"children-0-is_unborn": "y", "children-0-date_of_birth": typed,
+                                     "children-0-approximate_age": age})
+    page = post_form(client, "/calls/new", data).get_data(as_text=True)
+    assert error_summary(page) == [message]
+    assert count(Contact) == 0
+    data.update({"children-0-date_of_birth": ["13", "9", "2027"], "children-0-approximate_age": ""})  # 42 weeks on
+    assert post_form(client, "/calls/new", data).status_code == 302
+
+
+@freeze_time(NOW)
+def test_an_approximate_age_of_under_one_reads_so_on_the_call_page(client, teams):
+    _, duty = teams
+    sign_in(client, "handler")
+    response = post_form(client, "/calls/new", log_call_form(duty.id, **{"children-0-approximate_age": "0"}))
+    assert ("Date of birth or age", "Under a year old") in summary_rows(
+        client.get(response.location).get_data(as_text=True))
