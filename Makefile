@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMPS := .make
 CSS := dutydesk/static/dutydesk.css
+# The port `make run` serves dutydesk on: `make run PORT=8080`.
+PORT ?= 5000
 export FLASK_APP := dutydesk
 
 # $(call debian_package,COMMAND,PACKAGE): install the Debian package if the command is missing.
@@ -18,7 +20,7 @@ endef
 
 run: install assets db
 	$(BIN)/flask seed-demo
-	bash scripts/run-dev.sh
+	PORT=$(PORT) bash scripts/run-dev.sh
 
 test: install assets browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -56,6 +56,9 @@ OFFICE_CLOSES = time(17, 0)
 #: person, and again once this long has passed, not at every refresh.
 LIST_VIEW_LOGGED_EVERY = timedelta(minutes=10)
 
+#: The board counts, and "Calls I logged" lists, the calls of this many London days, today included.
+RECENT_DAYS = 7
+
 #: Calls may be written up late, but a receipt time this far ahead of the clock is a typo.
 RECEIVED_AT_TOLERANCE = timedelta(minutes=1)
 
@@ -272,6 +275,12 @@ def is_office_hours(moment: datetime) -> bool:
     """Whether the duty teams (rather than the out-of-hours team) are on at this moment."""
     local = to_london(moment)
     return is_working_day(local.date()) and OFFICE_OPENS <= local.time() < OFFICE_CLOSES
+
+
+def recent_days_start(now: datetime) -> datetime:
+    """When the RECENT_DAYS London days up to now began: midnight, London time, RECENT_DAYS - 1 days ago."""
+    first_day = to_london(now).date() - timedelta(days=RECENT_DAYS - 1)
+    return as_utc(datetime.combine(first_day, time.min, tzinfo=LONDON))
 
 
 def obligation_state(due_at: datetime, met_at: datetime | None, now: datetime,

@@ -6,7 +6,7 @@ history: its cost follows the open work of one team, not the years of calls behi
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
@@ -19,9 +19,6 @@ from dutydesk.models import Absence, Contact, ContactChild, Escalation, Obligati
 
 #: A worker filter meaning "held by the team, no named owner".
 UNASSIGNED = "unassigned"
-
-#: The board counts the children referred over this many London days, today included.
-RECENT_DAYS = 7
 
 #: The board lists this many of the team's escalations waiting to be acknowledged (and counts all).
 ESCALATIONS_SHOWN = 10
@@ -178,10 +175,9 @@ def _open_work(team_id: int) -> list[Obligation]:
 
 
 def _children_referred(team_id: int, now: datetime) -> tuple[int, int]:
-    """Children in calls handed to the team today and in the last RECENT_DAYS London days."""
-    today = to_london(now).date()
-    today_starts = from_london(today, time.min)
-    week_starts = from_london(today - timedelta(days=RECENT_DAYS - 1), time.min)
+    """Children in calls handed to the team today and in the last rules.RECENT_DAYS London days."""
+    today_starts = from_london(to_london(now).date(), time.min)
+    week_starts = rules.recent_days_start(now)
     received_today = case((Contact.received_at >= today_starts, 1), else_=0)
     row = db.session.execute(
         select(func.coalesce(func.sum(received_today), 0), func.count(ContactChild.id))

@@ -3,8 +3,8 @@
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user
 
-from dutydesk import permissions
-from dutydesk.board.queries import RECENT_DAYS, SORTS, UNASSIGNED, BoardFilters, load_board
+from dutydesk import permissions, rules
+from dutydesk.board.queries import SORTS, UNASSIGNED, BoardFilters, load_board
 from dutydesk.clock import now_utc
 from dutydesk.inputs import parse_id
 from dutydesk.models import ObligationKind
@@ -43,7 +43,7 @@ def _render(template: str):
         template, board=board, teams=teams, workers=workers, kinds=list(ObligationKind), UNASSIGNED=UNASSIGNED,
         args=args, sort_url=lambda column: _sort_url(filters, args, column),
         live_url=url_for("board.live", **args), refresh_seconds=current_app.config["BOARD_REFRESH_SECONDS"],
-        recent_days=RECENT_DAYS,
+        recent_days=rules.RECENT_DAYS,
     )
     log_list_view(contact_ids=[row.contact.id for row in board.rows]
                   + [e.obligation.contact_id for e in board.escalations if e.obligation_id is not None],

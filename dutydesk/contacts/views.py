@@ -102,6 +102,17 @@ def _call_details(form: LogCallForm) -> operations.CallDetails:
     )
 
 
+@bp.route("/calls/mine")
+@requires(permissions.LOG_CALL, no_record=True)
+def list_my_calls():
+    """The calls the signed-in person logged lately, with their hand-off clocks, the most urgent first."""
+    now = now_utc()
+    calls = queries.list_calls_logged_by(current_user.id, now)
+    page = render_template("contacts/list_my_calls.html", calls=calls, now=now)
+    log_list_view(contact_ids=[call.contact.id for call in calls])
+    return page
+
+
 @bp.route("/calls/<int:contact_id>")
 @requires(permissions.VIEW_CONTACT, reads=subjects.CALL)
 def show_contact(contact_id: int):

@@ -3,6 +3,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from dutydesk import permissions
+from dutydesk.contacts import queries as contacts
 from dutydesk.extensions import db
 
 bp = Blueprint("core", __name__)
@@ -17,6 +18,10 @@ def home():
     if permissions.can(permissions.VIEW_MY_WORK):
         return redirect(url_for("work.my_work"))
     if permissions.can(permissions.LOG_CALL):
+        # A call handler owns the verbal hand-off of each call they log (R39): while one is open,
+        # they start on their calls rather than a blank form.
+        if contacts.count_open_handoffs_logged_by(current_user.id):
+            return redirect(url_for("contacts.list_my_calls"))
         return redirect(url_for("contacts.log_call"))
     return render_template("core/home.html", user=current_user)
 
