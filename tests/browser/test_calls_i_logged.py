@@ -16,7 +16,7 @@ def fill_call(page: Page, child: str, team: str) -> None:
     """A complete call, not put through, on the form the browser is showing."""
     page.get_by_label("Full name").fill(child)
     page.get_by_label("Address", exact=True).fill("22 Park Lane, London N17")
-    page.get_by_label("Or approximate age in years").fill("6")
+    page.get_by_label("Approximate age in years").fill("6")
     page.get_by_label("First language").fill("English")
     group(page, "Does the child need an interpreter?").get_by_label("No", exact=True).check()
     page.get_by_label("What is the concern?").fill("Bruising to the face; says his stepfather hit him.")
