@@ -18,6 +18,8 @@ def home():
         return redirect(url_for("work.my_work"))
     if permissions.can(permissions.LOG_CALL):
         return redirect(url_for("contacts.log_call"))
+    if permissions.can(permissions.ADMINISTER):
+        return redirect(url_for("people.list_people"))
     return render_template("core/home.html", user=current_user)
 
 
