@@ -18,7 +18,6 @@ from datetime import datetime
 from sqlalchemy import exists, func, select
 from werkzeug.security import check_password_hash
 
-from dutydesk import permissions
 from dutydesk.absences.directory import Directory
 from dutydesk.access import check_may_change
 from dutydesk.auth import limits

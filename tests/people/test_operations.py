@@ -9,7 +9,9 @@ from sqlalchemy.exc import IntegrityError
 
 from dutydesk.absences import operations as absences
 from dutydesk.access import AccessRefused
+from dutydesk.auth.operations import start_user_session
 from dutydesk.cases import operations as cases
+from dutydesk.cases.queries import list_unallocated
 from dutydesk.contacts import operations as calls
 from dutydesk.errors import DomainError
 from dutydesk.extensions import db
@@ -33,7 +35,6 @@ from dutydesk.people import operations as people
 from dutydesk.people.operations import PersonChanges, TeamChanges
 from dutydesk.people.queries import count_open_work, suggested_team
 from dutydesk.rules import EscalationLevel
-from dutydesk.auth.operations import start_user_session
 from dutydesk.work import operations as work
 from tests.factories import PASSWORD, at, create_contact, create_team, create_user
 
@@ -190,7 +191,6 @@ def test_a_leavers_cases_go_to_the_unallocated_list_at_once_because_the_worker_l
     assert (referral.worker, referral.unallocated_since) == (None, LATER)
     assert referral.unallocated_reason == "Worker left: Wes Adebayo left on 23 November 2026"
     assert referral.unallocated_reason.startswith(cases.WORKER_LEFT)
-    from dutydesk.cases.queries import list_unallocated
     [case] = list_unallocated(referral.team_id)
     assert (case.referral, case.since) == (referral, LATER)
     [event] = [e for e in referral.contact.events if e.action == cases.TAKEN_FROM_WORKER]

@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 
 from dutydesk import permissions
 from dutydesk.cases import operations as cases
-from dutydesk.contacts import operations as calls
-from dutydesk.extensions import db
 from dutydesk.clock import now_utc
+from dutydesk.contacts import operations as calls
 from dutydesk.display import london
+from dutydesk.extensions import db
 from dutydesk.models import (
     AdminChange,
     AdminChangeKind,
@@ -25,7 +25,7 @@ from dutydesk.models import (
 )
 from dutydesk.people import operations as people
 from dutydesk.work import operations as work
-from tests.factories import PASSWORD, at, create_contact, create_team, create_user, csrf_token, post_form, sign_in
+from tests.factories import PASSWORD, at, create_contact, create_team, create_user, csrf_token, sign_in
 
 NOW = "2026-11-23 10:00:00"  # a Monday, GMT
 
