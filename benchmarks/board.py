@@ -121,7 +121,7 @@ class People:
 
 def seed_people(app, password: str) -> People:
     """Teams and staff through dutydesk's own code (scrypt passwords, role grants)."""
-    from dutydesk.auth.operations import create_user
+    from dutydesk.people.operations import create_user
     from dutydesk.extensions import db
     from dutydesk.models import Role, Team, TeamKind
 

@@ -8,7 +8,7 @@ import json
 import os
 
 from dutydesk import create_app
-from dutydesk.auth.operations import create_user
+from dutydesk.people.operations import create_user
 from dutydesk.extensions import db
 from dutydesk.models import Role, Team, TeamKind
 

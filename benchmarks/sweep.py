@@ -221,7 +221,7 @@ class People:
 
 def seed_people(app, password: str, now: datetime, rng: random.Random) -> People:
     from dutydesk.absences.operations import record_absence, record_inbox_item
-    from dutydesk.auth.operations import create_user
+    from dutydesk.people.operations import create_user
     from dutydesk.extensions import db
     from dutydesk.models import InboxChannel, Role, Team, TeamKind
 

@@ -21,6 +21,7 @@ from dutydesk.extensions import csrf, db, limiter, login_manager, migrate
 from dutydesk.inputs import IdConverter, Request
 from dutydesk.models import guards
 from dutydesk.models.types import render_migration_item
+from dutydesk.people.views import bp as people_bp
 from dutydesk.work.views import bp as work_bp
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,6 +75,7 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
     app.register_blueprint(work_bp)
     app.register_blueprint(absences_bp)
     app.register_blueprint(escalations_views.bp)
+    app.register_blueprint(people_bp)
     escalations_views.init_app(app)
     cli.init_app(app)
     return app

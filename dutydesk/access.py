@@ -14,7 +14,8 @@ The call handler who logged a call may still record its verbal hand-off (they ow
 Reading stays open to front-door staff across teams, because the front door must see a child's
 history; every page that shows a child is logged (pages.py). Post and messages are the
 exception: only those who may action an item may open it. Being an administrator gives no
-access to children's records.
+access to children's records; staff accounts and teams are changed by administrators, whatever
+their team, and by nobody else.
 
 Every view declares its rule with `@requires(permission, reads=..., changes=...)`: the record
 named in the URL is loaded once (a 404 when there is none) and, for a change, asked about here
@@ -69,6 +70,8 @@ class Holders:
     owners: tuple[User, ...] = ()
     #: Only the teams' managers, not every member (post and messages, escalations, absences).
     is_managers_only: bool = False
+    #: A staff account or a team: administrators change it, whatever their team, and nobody else.
+    is_administered: bool = False
 
 
 def _holding_team(contact: Contact, child: ContactChild | None) -> Team:
@@ -153,6 +156,16 @@ def _(escalation: Escalation) -> Holders:
                    is_managers_only=True)
 
 
+@holders_of.register
+def _(user: User) -> Holders:
+    return Holders(f"{user.display_name}'s account", is_administered=True)
+
+
+@holders_of.register
+def _(team: Team) -> Holders:
+    return Holders(f"the team {team.name}", is_administered=True)
+
+
 def _directory(now: datetime) -> Directory:
     """Who stands in for whom now, read once a request (a page asks about many records)."""
     if not has_request_context():
@@ -166,9 +179,11 @@ def may_change(user: User, record, *, now: datetime | None = None) -> bool:
     """Whether the person may change the record: by team, as its owner or their stand-in, or as a senior."""
     if not (user.is_authenticated and user.is_active):
         return False
+    holders = holders_of(record)
+    if holders.is_administered:
+        return user.has_any_role(permissions.ADMINISTER)
     if user.has_any_role(permissions.ACT_IN_ANY_TEAM):
         return True
-    holders = holders_of(record)
     if any(owner.id == user.id for owner in holders.owners):
         return True
     if user.team_id is not None and any(team.id == user.team_id for team in holders.teams):
@@ -188,6 +203,8 @@ def check_may_change(user: User, record, *, now: datetime | None = None) -> None
 
 def refusal(user: User, holders: Holders) -> str:
     """Why the person cannot change the record, and who can."""
+    if holders.is_administered:
+        return f"You cannot change {holders.what}. Only a dutydesk administrator can."
     who = [f"the managers of {team.name}" if holders.is_managers_only else f"members of {team.name}"
            for team in holders.teams]
     if holders.owners:

@@ -1,5 +1,6 @@
 """Flask commands: `flask --app dutydesk seed-demo`, `create-user`, `deactivate-user`, `set-roles`,
-`reset-password`, `scheduler`, `sweep`."""
+`reset-password`, `scheduler`, `sweep`. The account commands run the operations the
+administration pages run (people/operations.py), recorded as changes made at the command line."""
 
 import logging
 
@@ -8,12 +9,13 @@ from flask import current_app
 from sqlalchemy import select
 
 from dutydesk import demo
-from dutydesk.auth import operations
+from dutydesk.auth.operations import get_user_by_username
 from dutydesk.clock import now_utc
 from dutydesk.errors import DomainError
 from dutydesk.escalations.sweep import sweep as run_sweep
 from dutydesk.extensions import db
 from dutydesk.models import Role, Team, User
+from dutydesk.people import operations
 from dutydesk.scheduler import JOBS, run_until_stopped, stop_on_signals
 
 
@@ -42,7 +44,7 @@ ROLE_CHOICE = click.Choice([role.value for role in Role])
 
 
 def _user(username: str) -> User:
-    user = operations.get_user_by_username(username)
+    user = get_user_by_username(username)
     if user is None:
         raise click.BadParameter(f"nobody has the username {username!r}", param_hint="USERNAME")
     return user
@@ -67,7 +69,7 @@ def _carry_out(change):
 @click.option("--email", default="")
 @click.password_option(help="At least 12 characters, not a common password")
 def create_user_command(username, display_name, roles, team_name, email, password):
-    """Add a member of staff."""
+    """Add a member of staff, who chooses a password of their own at their first sign-in."""
     team = None
     if team_name:
         team = db.session.scalar(select(Team).where(Team.name == team_name))
@@ -75,17 +77,19 @@ def create_user_command(username, display_name, roles, team_name, email, passwor
             raise click.BadParameter(f"no team called {team_name!r}", param_hint="--team")
     user = _carry_out(lambda: operations.create_user(username=username, display_name=display_name,
                                                      password=password, roles=roles, team=team, email=email,
-                                                     now=now_utc()))
-    click.echo(f"Added {user.username} ({', '.join(sorted(roles))})")
+                                                     now=now_utc(), must_change_password=True))
+    click.echo(f"Added {user.username} ({', '.join(sorted(roles))}); they choose a new password when they "
+               "first sign in")
 
 
 @click.command("deactivate-user")
 @click.argument("username")
 def deactivate_user(username):
-    """Stop a leaver signing in, and end every session they have (their records stay)."""
+    """Stop a leaver signing in and end every session they have; their cases go to the
+    unallocated list and their open work to their team (their records stay)."""
     user = _user(username)
-    _carry_out(lambda: operations.deactivate_user(user, now=now_utc()))
-    click.echo(f"Deactivated {user.username}; their sessions have ended")
+    leaving = _carry_out(lambda: operations.deactivate_user(user, now=now_utc()))
+    click.echo(f"Deactivated {user.username}; their sessions have ended ({operations.leaving_words(leaving)})")
 
 
 @click.command("set-roles")
@@ -106,10 +110,12 @@ def set_roles(username, roles):
 @click.argument("username")
 @click.password_option(help="At least 12 characters, not a common password")
 def reset_password(username, password):
-    """Set a new password for a member of staff; every session they have ends."""
+    """Set a new password for a member of staff, who must choose their own at their next sign-in;
+    every session they have ends."""
     user = _user(username)
-    _carry_out(lambda: operations.set_password(user, password, now=now_utc()))
-    click.echo(f"New password set for {user.username}; their sessions have ended")
+    _carry_out(lambda: operations.reset_password(user, password, now=now_utc()))
+    click.echo(f"New password set for {user.username}; their sessions have ended, and they choose a new "
+               "password when they next sign in")
 
 
 @click.command("scheduler")

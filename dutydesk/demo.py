@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from dutydesk import rules
 from dutydesk.absences import operations as absences
-from dutydesk.auth.operations import create_user
+from dutydesk.people.operations import create_user
 from dutydesk.cases import operations as cases
 from dutydesk.clock import now_utc
 from dutydesk.contacts import operations as calls

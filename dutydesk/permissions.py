@@ -59,6 +59,12 @@ RECORD_INBOX_ITEM = FRONT_DOOR | {Role.SENIOR_MANAGER}
 #: holder, whoever stands in for them, the team's managers and senior managers).
 ACTION_INBOX_ITEM = DUTY_TEAM_WORK | {Role.SENIOR_MANAGER}
 
+#: Add staff and change their accounts, add and change teams, and see the record of those
+#: changes. It gives no access to children's records: no permission above includes it.
+ADMINISTER = frozenset({Role.ADMIN})
+#: What every signed-in person may do about their own account: choose a new password.
+ANYONE = frozenset(Role)
+
 
 def can(permission: frozenset[Role]) -> bool:
     """Whether the signed-in person holds a role that grants the permission."""

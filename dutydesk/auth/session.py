@@ -27,6 +27,8 @@ from dutydesk.models import FormDraft, SessionEndReason, User
 
 #: Endpoints anyone may reach: signing in, the health check and the stylesheets.
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "core.healthz", "static"})
+#: All that someone whose password an administrator set may reach until they choose their own.
+BEFORE_NEW_PASSWORD = PUBLIC_ENDPOINTS | {"auth.change_password", "auth.logout"}
 #: Requests a page makes by itself (the board refreshing): they are not someone at the keyboard,
 #: so they do not hold off the idle timeout.
 PASSIVE_ENDPOINTS = frozenset({"board.live"})
@@ -43,6 +45,7 @@ def init_app(app) -> None:
     login_manager.session_protection = "basic"
     app.before_request(note_activity)
     app.before_request(require_sign_in)
+    app.before_request(require_own_password)
 
 
 @login_manager.user_loader
@@ -113,6 +116,16 @@ def require_sign_in():
             back_to = None
         return "", 204, {"HX-Redirect": url_for("auth.login", next=back_to or None)}
     return login_manager.unauthorized()
+
+
+def require_own_password():
+    """Someone signed in with a password an administrator set chooses their own before anything else."""
+    if (request.endpoint in BEFORE_NEW_PASSWORD or not current_user.is_authenticated
+            or not current_user.must_change_password):
+        return None
+    if request.headers.get("HX-Request"):
+        return "", 204, {"HX-Redirect": url_for("auth.change_password")}
+    return redirect(url_for("auth.change_password"))
 
 
 def _idle_timeout_words() -> str:

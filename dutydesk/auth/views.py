@@ -1,13 +1,19 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
+from dutydesk import permissions
+from dutydesk.access import requires
 from dutydesk.auth import limits
-from dutydesk.auth.forms import LoginForm
+from dutydesk.auth.forms import ChangePasswordForm, LoginForm
 from dutydesk.auth.operations import authenticate
 from dutydesk.auth.session import end_session, start_session, url_after_sign_in
 from dutydesk.clock import now_utc
+from dutydesk.errors import DomainError
 from dutydesk.extensions import db
+from dutydesk.pages import show_error
+from dutydesk.people.operations import change_own_password
 
 bp = Blueprint("auth", __name__)
 
@@ -36,7 +42,10 @@ def login():
         else:
             start_session(user)
             db.session.commit()  # the attempt and the new session
-            response = redirect(url_after_sign_in(user, _safe_next(request.args.get("next"))))
+            if user.must_change_password:
+                response = redirect(url_for("auth.change_password"))
+            else:
+                response = redirect(url_after_sign_in(user, _safe_next(request.args.get("next"))))
             limits.remember_device(response, user.username)
             return response
     return render_template("auth/login.html", form=form)
@@ -48,3 +57,25 @@ def logout():
     db.session.commit()
     flash("You have signed out", "success")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@requires(permissions.ANYONE, no_record=True)
+def change_password():
+    """Choose a new password: anyone for their own, and first of all whoever was given one by an
+    administrator. Their other sessions end; this browser is signed in afresh."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            change_own_password(user, current=form.current_password.data, new=form.new_password.data,
+                                now=now_utc())
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            start_session(user)
+            db.session.commit()
+            flash("Your password has been changed. If you were signed in anywhere else, you have been signed "
+                  "out there.", "success")
+            return redirect(url_for("core.home"))
+    return render_template("auth/change_password.html", form=form, is_required=current_user.must_change_password)

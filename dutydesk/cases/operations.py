@@ -39,6 +39,8 @@ from dutydesk.work.operations import (
 AWAITING_ALLOCATION = "New referral: waiting to be allocated to a worker"
 #: The history's name for a case taken from its worker (R54 counts how long it then waits).
 TAKEN_FROM_WORKER = "taken_from_worker"
+#: R54: why a case has no worker when the worker holding it has left (the reason begins with it).
+WORKER_LEFT = "Worker left"
 #: What a referral ending in no further action closes about the child.
 CLOSED_BY_NFA = (ObligationKind.ASSESSMENT, ObligationKind.TRANSFER_ACCEPTANCE)
 
@@ -245,6 +247,24 @@ def record_unallocated(referral: Referral, *, reason: str, contingency: str, by:
                  summary=summary + f"{referral.unallocated_reason}. Contingency: {referral.contingency}")
     db.session.flush()
     return referral
+
+
+def unallocate_leavers_cases(worker: User, *, by: User, now: datetime) -> list[Referral]:
+    """R55: a leaver's open cases go to the unallocated list at once, since now, because the
+    worker left, with no contingency yet: the team records one when it looks at the case. Their
+    open work is released by the deactivation itself (people/operations.py)."""
+    referrals = list(db.session.scalars(
+        select(Referral).where(Referral.worker_id == worker.id, Referral.is_nfa.is_(False)).order_by(Referral.id)))
+    for referral in referrals:
+        referral.worker, referral.allocated_at = None, None
+        referral.unallocated_since = now
+        referral.unallocated_reason = f"{WORKER_LEFT}: {worker.display_name} left on {to_london(now):%-d %B %Y}"
+        referral.contingency = ""
+        record_event(referral.contact, action=TAKEN_FROM_WORKER, by=by, at=now,
+                     summary=f"Case of {referral.child.display_name} taken from {worker.display_name}: "
+                             f"{referral.unallocated_reason}. It waits to be allocated in {referral.team.name}")
+    db.session.flush()
+    return referrals
 
 
 def request_transfer(referral: Referral, *, to_team: Team, reason: str, by: User, now: datetime) -> Transfer:

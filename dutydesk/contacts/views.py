@@ -14,7 +14,7 @@ from dutydesk.escalations import queries as escalation_queries
 from dutydesk.extensions import db
 from dutydesk.forms import fill_with_now, person_choices
 from dutydesk.inputs import parse_id
-from dutydesk.models import ObligationKind, TeamKind
+from dutydesk.models import ObligationKind
 from dutydesk.models.codes import ConcernCategory, InterpreterNeed, ReferralSource
 from dutydesk.pages import (
     change_rows,
@@ -57,15 +57,9 @@ def log_call():
     form.set_choices(teams, people.list_duty_workers([team.id for team in teams]))
     if not form.is_submitted() and form.received_date.data is None:
         fill_with_now(form, form.received)
-        form.team_id.data = _team_on_duty(teams)
+        suggested = people.suggested_team(teams, now_utc())
+        form.team_id.data = suggested.id if suggested is not None else None
     return render_template("contacts/log_call.html", form=form)
-
-
-def _team_on_duty(teams) -> int | None:
-    """The team to suggest: the only duty team in office hours, the only out-of-hours team outside them."""
-    kind = TeamKind.DUTY if rules.is_office_hours(now_utc()) else TeamKind.OUT_OF_HOURS
-    candidates = [team for team in teams if team.kind is kind] or teams
-    return candidates[0].id if len(candidates) == 1 else None
 
 
 def _call_details(form: LogCallForm) -> operations.CallDetails:

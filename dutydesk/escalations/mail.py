@@ -149,8 +149,8 @@ class Delivery:
             addresses = self._senior_addresses
         addresses = [address for address in addresses if address]
         item = _Outgoing(escalation.id, escalation.email_attempts, escalation.email_error,
-                         to=[address for address in addresses if _is_usable(address)],
-                         unusable=[address for address in addresses if not _is_usable(address)])
+                         to=[address for address in addresses if is_usable_address(address)],
+                         unusable=[address for address in addresses if not is_usable_address(address)])
         try:
             item.subject, item.body, item.message_id = _content(escalation)
         except Exception as error:  # noqa: BLE001 - whatever it is, this e-mail alone fails, with why
@@ -288,7 +288,7 @@ def _senior_manager_addresses() -> list[str]:
         .order_by(User.id)))
 
 
-def _is_usable(address: str) -> bool:
+def is_usable_address(address: str) -> bool:
     """One plain address (someone@somewhere), nothing that could break a header or add a recipient."""
     name, parsed = parseaddr(address)
     return (not name and parsed == address and address.count("@") == 1 and address.isascii()

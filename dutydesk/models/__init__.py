@@ -1,7 +1,7 @@
 """The models, one module per area. Importing this package registers every table."""
 
 from dutydesk.models.absences import Absence, InboxChannel, InboxItem
-from dutydesk.models.audit import ContactEvent, FormDraft, RecordView, SignInAttempt
+from dutydesk.models.audit import AdminChange, AdminChangeKind, ContactEvent, FormDraft, RecordView, SignInAttempt
 from dutydesk.models.cases import (
     Referral,
     ScreeningDecision,
@@ -18,6 +18,8 @@ from dutydesk.models.work import Obligation, ObligationKind
 
 __all__ = [
     "Absence",
+    "AdminChange",
+    "AdminChangeKind",
     "EmailStatus",
     "Escalation",
     "InboxChannel",

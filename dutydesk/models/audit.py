@@ -1,4 +1,5 @@
-"""Append-only records: what happened to a contact, who looked at it, and unsaved work kept."""
+"""Append-only records: what happened to a contact, who looked at it, what administrators
+changed, and unsaved work kept."""
 
 from datetime import datetime
 
@@ -6,9 +7,10 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dutydesk.extensions import db
+from dutydesk.models.codes import LabelledEnum
 from dutydesk.models.contacts import Contact
-from dutydesk.models.people import User
-from dutydesk.models.types import UTCDateTime
+from dutydesk.models.people import Team, User
+from dutydesk.models.types import StrEnumType, UTCDateTime
 
 
 class ContactEvent(db.Model):
@@ -83,3 +85,42 @@ class SignInAttempt(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     is_success: Mapped[bool] = mapped_column(Boolean)
     remote_addr: Mapped[str] = mapped_column(String(64), default="")
+
+
+class AdminChangeKind(LabelledEnum):
+    PERSON_ADDED = ("person_added", "Person added")
+    DETAILS_CHANGED = ("details_changed", "Name or e-mail changed")
+    ROLES_CHANGED = ("roles_changed", "Roles changed")
+    TEAM_CHANGED = ("team_changed", "Team changed")
+    PASSWORD_RESET = ("password_reset", "Password reset")
+    UNLOCKED = ("unlocked", "Sign-in unlocked")
+    DEACTIVATED = ("deactivated", "Deactivated")
+    TEAM_ADDED = ("team_added", "Team added")
+    TEAM_RENAMED = ("team_renamed", "Team renamed")
+    TEAM_KIND_CHANGED = ("team_kind_changed", "Kind of team changed")
+    TEAM_MANAGER_CHANGED = ("team_manager_changed", "Manager told first changed")
+    TEAM_SUGGESTION_CHANGED = ("team_suggestion_changed", "Call form's suggestion changed")
+    TEAM_CLOSED = ("team_closed", "Team closed")
+    TEAM_REOPENED = ("team_reopened", "Team reopened")
+
+
+class AdminChange(db.Model):
+    """One change an administrator made to a person's account or a team: who, when, and what
+    changed from what to what. Never changed once written."""
+
+    __tablename__ = "admin_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    #: The administrator; none when the change was made at the command line (`flask create-user`...).
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    kind: Mapped[AdminChangeKind] = mapped_column(StrEnumType(AdminChangeKind))
+    #: The person or the team the change was about.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True, nullable=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True, nullable=True)
+    #: What changed, from what to what, in words: "Roles: Duty worker → Duty worker, Duty manager".
+    description: Mapped[str] = mapped_column(Text)
+
+    by: Mapped[User | None] = relationship(foreign_keys=[by_id])
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    team: Mapped[Team | None] = relationship()

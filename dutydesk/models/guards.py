@@ -11,9 +11,9 @@ import re
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from dutydesk.models.audit import ContactEvent, RecordView, SignInAttempt
+from dutydesk.models.audit import AdminChange, ContactEvent, RecordView, SignInAttempt
 
-APPEND_ONLY = (ContactEvent, RecordView, SignInAttempt)
+APPEND_ONLY = (AdminChange, ContactEvent, RecordView, SignInAttempt)
 
 
 class RecordProtectionError(RuntimeError):

@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dutydesk.extensions import db
@@ -49,8 +49,15 @@ class Team(db.Model):
         ForeignKey("users.id", use_alter=True), nullable=True
     )
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: The call form suggests this team for calls in office hours (at most one team is marked),
+    #: or out of hours; with none marked it suggests the only team of the matching kind
+    #: (people/queries.py: suggested_team).
+    is_suggested_in_office_hours: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    is_suggested_out_of_hours: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
-    manager: Mapped["User | None"] = relationship(foreign_keys=[manager_id])
+    #: Set after the rows it joins are written (post_update): a team and its manager, a member of
+    #: it, may both change in one flush.
+    manager: Mapped["User | None"] = relationship(foreign_keys=[manager_id], post_update=True)
     members: Mapped[list["User"]] = relationship(
         back_populates="team", foreign_keys="User.team_id", order_by="User.display_name"
     )
@@ -70,6 +77,9 @@ class User(UserMixin, db.Model):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     #: A leaver is deactivated, never deleted: their name stays on everything they did.
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: The password was set by an administrator: the person chooses their own at their next
+    #: sign-in, before any other page (auth/session.py).
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     team: Mapped[Team | None] = relationship(back_populates="members", foreign_keys=[team_id])
     #: The roles held now; a grant that has ended stays in role_grants' table as history.

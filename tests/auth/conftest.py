@@ -76,13 +76,18 @@ def teams() -> World:
     letter = absences.record_inbox_item(worker, channel=InboxChannel.POST, sender="Park Lane Primary",
                                         summary="Attendance figures for Leo", received_at=earlier, by=handler,
                                         now=earlier)
+    # For the administration pages: a person to change (and deactivate) and a team to change (and
+    # close), neither of them one of the people signed in nor holding the records.
+    spare = create_user("spare", (Role.DUTY_WORKER,), north, display_name="Sam Spare")
+    west = create_team("Duty West")
     db.session.commit()
     sweep(at(NOW), send_email=False)  # the earlier call's hand-offs are overdue: escalated to Mo
     escalation = db.session.scalar(select(Escalation).where(Escalation.level == EscalationLevel.MANAGER)
                                    .order_by(Escalation.id))
     ids = {"contact_id": contact.id, "child_id": contact.children[0].id, "obligation_id": action.id,
            "referral_id": referral.id, "transfer_id": transfer.id, "discussion_id": discussion.id,
-           "absence_id": absence.id, "inbox_item_id": letter.id, "escalation_id": escalation.id}
+           "absence_id": absence.id, "inbox_item_id": letter.id, "escalation_id": escalation.id,
+           "user_id": spare.id, "team_id": west.id}
     return World(ids=ids, people=people)
 
 

@@ -1,5 +1,6 @@
 """`flask create-user`, `deactivate-user`, `set-roles` and `reset-password`: the accounts'
-commands until there is an admin page; each change ends the person's sessions."""
+commands, which run the operations the administration pages run; each change ends the person's
+sessions."""
 
 from sqlalchemy import select
 

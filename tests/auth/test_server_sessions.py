@@ -9,10 +9,10 @@ from flask_login.utils import encode_cookie
 from freezegun import freeze_time
 from sqlalchemy import func, select
 
-from dutydesk.auth import operations
 from dutydesk.clock import now_utc
 from dutydesk.extensions import db
 from dutydesk.models import Contact, Role, SessionEndReason, TeamKind, User, UserSession
+from dutydesk.people import operations
 from tests.factories import create_team, create_user, csrf_token, log_call_form, sign_in
 
 
@@ -82,7 +82,7 @@ def test_changing_someones_roles_ends_every_copy_of_their_session(app, client):
 
 def test_resetting_someones_password_ends_every_copy_of_their_session(app, client):
     duty, thief, token = _signed_in_with_a_copy(client, app)
-    operations.set_password(_handler(), "a new password for handler", now=now_utc())
+    operations.reset_password(_handler(), "a new password for handler", now=now_utc())
     db.session.commit()
     _assert_refused(thief, duty, token)
     assert db.session.scalar(select(UserSession.end_reason)) is SessionEndReason.PASSWORD_CHANGED

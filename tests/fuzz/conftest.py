@@ -126,6 +126,10 @@ def world():
         (manager, f"/cases/{referral.id}/allocate", [["worker_id", "٣"]]),
     ]]
     db.session.add_all(drafts)
+    # For the administration pages: people to change, deactivate or unlock, one of whom has left
+    # already, who are none of those signed in.
+    spares = [create_user("spare", (Role.DUTY_WORKER,), north), create_user("leaver", (Role.DUTY_WORKER,), north,
+                                                                            is_active=False)]
     db.session.commit()
     sweep(now, send_email=False)  # the earlier call's hand-offs are overdue: escalated
     escalation = db.session.scalars(db.select(Escalation).order_by(Escalation.id)).first()
@@ -143,6 +147,8 @@ def world():
         "escalation_id": [escalation.id],
         "draft": [draft.id for draft in drafts],
         "team": [team.id for team in teams.values()],
+        "team_id": [team.id for team in teams.values()],
+        "user_id": [spare.id for spare in spares],
         "worker": [people["worker"].id, people["cora"].id, manager.id],
         "filename": ["dutydesk.css", "govuk-frontend.min.js"],
     })

@@ -49,6 +49,8 @@ QUERY_ARGUMENTS = {
     "dir": lambda world: ["asc", "desc"],
     "draft": lambda world: [str(d) for d in world["draft"]],
     "next": lambda world: ["/board", "/calls/new", "//elsewhere.example", "http://[::1", "javascript:alert(1)"],
+    "page": lambda world: ["1", "2", "0", "999"],
+    "user": lambda world: [str(u) for u in world["user_id"]],
 }
 
 
@@ -173,8 +175,9 @@ def _page_urls(app, world):
 
 
 #: Who looks for the forms on each page (those of them the page allows): staff of the team that
-#: holds the records, the contact centre, and a senior manager. Others see the same forms.
-FORM_FINDERS = ["worker", "manager", "handler", "senior"]
+#: holds the records, the contact centre, a senior manager, and an administrator (the
+#: administration pages). Others see the same forms.
+FORM_FINDERS = ["worker", "manager", "handler", "senior", "admin"]
 
 
 @pytest.fixture
