@@ -1,7 +1,7 @@
 """The models, one module per area. Importing this package registers every table."""
 
 from dutydesk.models.absences import Absence, InboxChannel, InboxItem
-from dutydesk.models.audit import ContactEvent, FormDraft, RecordView, SignInAttempt
+from dutydesk.models.audit import ContactEvent, FormDraft, FormSubmission, RecordView, SignInAttempt
 from dutydesk.models.cases import (
     Referral,
     ScreeningDecision,
@@ -26,6 +26,7 @@ __all__ = [
     "ContactChild",
     "ContactEvent",
     "FormDraft",
+    "FormSubmission",
     "Obligation",
     "ObligationKind",
     "RecordView",
