@@ -97,7 +97,8 @@ def record_decision(contact_id: int, child_id: int):
         flash(message, "success")
 
     return record_page(contact, form, "cases/record_decision.html", run, done_url=_contact_url(contact.id),
-                       child=child, holder=holder, decisions=queries.list_decisions(child.id), accepts_call=accepts_call)
+                       child=child, holder=holder, decisions=queries.list_decisions(child.id),
+                       accepts_call=accepts_call)
 
 
 @bp.route("/calls/<int:contact_id>/children/<int:child_id>/strategy-discussion", methods=["GET", "POST"])

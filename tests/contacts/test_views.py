@@ -352,7 +352,8 @@ def test_child_seen_records_who_when_whether_alone_and_whether_spoken_to(client,
 def test_a_child_seen_before_the_questions_were_asked_shows_not_recorded(client, teams):
     contact = _harm_alleged(teams)
     seen = obligation_of(contact, ObligationKind.CHILD_SEEN)
-    seen.met_at, seen.met_by, seen.details = at("2026-11-23 09:30"), teams[1].members[0], {"seen_by_name": "Wes Adebayo"}
+    seen.met_at, seen.met_by = at("2026-11-23 09:30"), teams[1].members[0]
+    seen.details = {"seen_by_name": "Wes Adebayo"}
     db.session.commit()
     sign_in(client, "worker")
     page = client.get(f"/calls/{contact.id}").get_data(as_text=True)
