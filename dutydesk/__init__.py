@@ -14,7 +14,7 @@ from dutydesk.auth.views import bp as auth_bp
 from dutydesk.board.views import bp as board_bp
 from dutydesk.cases.views import bp as cases_bp
 from dutydesk.contacts.views import bp as contacts_bp
-from dutydesk.core import errors, secret_key, security
+from dutydesk.core import errors, secret_key, security, submissions
 from dutydesk.core.views import bp as core_bp
 from dutydesk.escalations import views as escalations_views
 from dutydesk.extensions import csrf, db, limiter, login_manager, migrate
@@ -67,6 +67,7 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
     errors.init_app(app)
     access.init_app(app)
     security.init_app(app)
+    submissions.init_app(app)  # after CSRF and sign-in: only a signed-in person's valid post is answered
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(contacts_bp)

@@ -105,8 +105,8 @@ def seed() -> str:
     calls.accept_handoff(done, by=worker, now=ago(minutes=60 * 30 - 20))
     calls.record_police_informed(done, informed_at=ago(minutes=60 * 30 - 40), officer="PC Ruth Ames 1234",
                                  police_reference="CRIS 0101/26", by=worker, now=ago(minutes=60 * 30 - 41))
-    calls.record_child_seen(done, done.children[0], seen_at=ago(hours=20), seen_by=worker, by=worker,
-                            now=ago(hours=19))
+    calls.record_child_seen(done, done.children[0], seen_at=ago(hours=20), seen_by=worker, is_seen_alone=True,
+                            is_spoken_to=True, by=worker, now=ago(hours=19))
     calls.record_referrer_confirmation(done, received_at=ago(hours=26), method=ConfirmationMethod.SECURE_EMAIL,
                                        reference="THP-2231", by=worker, now=ago(hours=25))
     # A late hand-off, for the South team.

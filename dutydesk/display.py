@@ -130,7 +130,13 @@ def urgency_tag(obligation_or_urgency, now: datetime | None = None) -> Markup:
     )
 
 
+def answer(value: bool | None) -> str:
+    """A yes-or-no question's answer as recorded: "Yes", "No", or "Not recorded" (asked only since)."""
+    return "Not recorded" if value is None else "Yes" if value else "No"
+
+
 def init_app(app) -> None:
+    app.add_template_filter(answer)
     app.add_template_filter(london)
     app.add_template_filter(london_until)
     app.add_template_filter(time_left)

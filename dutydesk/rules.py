@@ -2,8 +2,9 @@
 
 Nothing else in the code says 60 minutes, 48 hours or one working day: views, templates,
 operations and queries ask this module. Deadlines are computed in UTC, so "60 minutes" is
-sixty real minutes even across the night the clocks change; working days are counted on the
-London calendar, skipping weekends and England and Wales bank holidays.
+sixty real minutes even across the night the clocks change; working days and hours are office
+time (09:00 to 17:00 London) on the London calendar, skipping weekends and England and Wales
+bank holidays.
 """
 
 from dataclasses import dataclass
@@ -50,6 +51,10 @@ INBOX_ITEM_WORKING_HOURS = 4
 #: team takes the front door's calls.
 OFFICE_OPENS = time(9, 0)
 OFFICE_CLOSES = time(17, 0)
+
+#: A working day of a clock ("within 1 working day", "45 working days") is this much office
+#: time: from OFFICE_OPENS to OFFICE_CLOSES, eight hours.
+WORKING_DAY = datetime.combine(date.min, OFFICE_CLOSES) - datetime.combine(date.min, OFFICE_OPENS)
 
 #: Who could have seen a child, and when: a list that shows the child again and again (the
 #: board refreshes every few seconds) is logged when the child first appears in it for a
@@ -236,28 +241,28 @@ def is_working_day(day: date) -> bool:
 
 
 def add_working_days(start: datetime, days: int) -> datetime:
-    """Return the same London wall-clock time on the n-th working day after start's date.
+    """Return the moment `days` working days of office time after start: each is WORKING_DAY
+    of office time (09:00 to 17:00 London on working days), counted as post and messages are.
 
-    A call at 15:00 on a Friday is due at 15:00 on Monday; one at 10:00 on a Saturday, at
-    10:00 on Monday (the first working day after it); one on the Thursday before Easter, on
-    the Tuesday after it. The wall-clock time is kept across a clock change.
+    A call at 15:00 on a Friday is due at 15:00 on Monday; one at 00:30 on a Sunday (or on a
+    Saturday, or at 20:00 on a Friday) at 17:00 on Monday, the close of the first whole working
+    day after it; one at 15:00 on the Thursday before Easter, at 15:00 on the Tuesday after it.
     """
-    local = to_london(start)
-    day = local.date()
-    remaining = days
-    while remaining > 0:
-        day += timedelta(days=1)
-        if is_working_day(day):
-            remaining -= 1
-    due_local = datetime.combine(day, local.timetz().replace(tzinfo=None), tzinfo=LONDON)
-    return as_utc(due_local)
+    return add_working_time(start, days * WORKING_DAY)
 
 
 def add_working_hours(start: datetime, hours: float) -> datetime:
-    """Return the moment `hours` of office time (09:00 to 17:00 London on working days) after
-    start. Something arriving at 16:00 on a Friday with 4 working hours is due at 12:00 on
-    Monday; something arriving at night starts its clock when the office opens."""
-    remaining = timedelta(hours=hours)
+    """Return the moment `hours` of office time after start. Something arriving at 16:00 on a
+    Friday with 4 working hours is due at 12:00 on Monday; something arriving at night starts
+    its clock when the office opens."""
+    return add_working_time(start, timedelta(hours=hours))
+
+
+def add_working_time(start: datetime, span: timedelta) -> datetime:
+    """Return the moment `span` of office time (09:00 to 17:00 London on working days) after
+    start. Time outside office hours does not count; when the span runs out exactly at the
+    close of office, that close is the answer (not the next morning's opening)."""
+    remaining = span
     local = to_london(start)
     day, clock_time = local.date(), local.time().replace(tzinfo=None)
     while True:

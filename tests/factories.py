@@ -110,11 +110,23 @@ def log_call_form(team_id: int, received: datetime | None = None, **overrides) -
     return {key: value for key, value in data.items() if value is not None}
 
 
+def submission_token(html: str) -> str | None:
+    """The one-time token of the page's own form (the form posting to the page itself), if any."""
+    from bs4 import BeautifulSoup
+
+    for form in BeautifulSoup(html, "html.parser").find_all("form", method="post"):
+        field = form.find("input", attrs={"name": "submission_token"})
+        if not form.get("action") and field is not None:
+            return field["value"]
+    return None
+
+
 def post_form(client, url: str, data: dict, follow_redirects: bool = False):
-    """Open the form page for its CSRF token, then post the data as the browser would."""
-    page = client.get(url)
-    return client.post(url, data={"csrf_token": csrf_token(page.get_data(as_text=True)), **data},
-                       follow_redirects=follow_redirects)
+    """Open the form page for its CSRF and submission tokens, then post the data as the browser would."""
+    html = client.get(url).get_data(as_text=True)
+    token = submission_token(html)
+    return client.post(url, data={"csrf_token": csrf_token(html), **({"submission_token": token} if token else {}),
+                                  **data}, follow_redirects=follow_redirects)
 
 
 def flask_command_environment(app, **settings: str) -> dict:

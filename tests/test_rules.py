@@ -102,18 +102,35 @@ def test_police_informed_is_due_sixty_minutes_after_the_call():
     assert rules.police_informed_due_at(RECEIVED) == RECEIVED + timedelta(minutes=60)
 
 
+def test_a_working_day_is_the_eight_hours_the_office_is_open():
+    assert rules.WORKING_DAY == timedelta(hours=8)
+
+
 @pytest.mark.parametrize(
     ("received", "due"),
     [
+        # The examples: night-time and the weekend do not count; office time does.
+        ("2026-11-22 00:30", "Mon 23 Nov 17:00"),   # Sunday night: the whole of Monday
+        ("2026-11-20 15:00", "Mon 23 Nov 15:00"),   # Friday: two hours on Friday, six on Monday
         ("2026-11-23 15:00", "Tue 24 Nov 15:00"),   # Monday to Tuesday
-        ("2026-11-20 15:00", "Mon 23 Nov 15:00"),   # Friday, over the weekend
-        ("2026-11-21 10:00", "Mon 23 Nov 10:00"),   # Saturday: the first working day after it
+        # The edges of the office day.
+        ("2026-11-23 08:59", "Mon 23 Nov 17:00"),   # before opening: the whole of the day
+        ("2026-11-23 09:00", "Mon 23 Nov 17:00"),   # at opening: the whole of the day, no more
+        ("2026-11-23 09:01", "Tue 24 Nov 09:01"),
+        ("2026-11-23 16:59", "Tue 24 Nov 16:59"),   # one minute on Monday, the rest on Tuesday
+        ("2026-11-23 17:00", "Tue 24 Nov 17:00"),   # at closing: nothing left of Monday
+        ("2026-11-20 19:00", "Mon 23 Nov 17:00"),   # Friday evening
+        ("2026-11-21 10:00", "Mon 23 Nov 17:00"),   # Saturday
+        # Bank holidays.
         ("2026-04-02 15:00", "Tue 07 Apr 15:00"),   # Thursday before Good Friday and Easter Monday
-        ("2026-12-24 09:00", "Tue 29 Dec 09:00"),   # Christmas Day, Boxing Day observed on Monday 28th
+        ("2026-04-03 11:00", "Tue 07 Apr 17:00"),   # on Good Friday itself
+        ("2026-12-24 15:00", "Tue 29 Dec 15:00"),   # Christmas Day, Boxing Day observed on Monday 28th
+        ("2026-12-24 18:00", "Tue 29 Dec 17:00"),   # Christmas Eve, after the office closed
+        ("2026-12-24 09:00", "Thu 24 Dec 17:00"),   # Christmas Eve is a working day
         ("2026-05-01 11:00", "Tue 05 May 11:00"),   # Friday before the early May bank holiday
     ],
 )
-def test_screening_decision_is_due_one_working_day_later(received, due):
+def test_screening_decision_is_due_one_working_day_of_office_time_later(received, due):
     moment = at(received, "Europe/London")
     assert to_london(rules.screening_decision_due_at(moment)).strftime("%a %d %b %H:%M") == due
 
@@ -123,6 +140,37 @@ def test_a_working_day_across_the_autumn_clock_change_keeps_the_wall_clock_time(
     due = rules.screening_decision_due_at(friday)
     assert to_london(due).strftime("%a %d %H:%M %Z") == "Mon 26 15:00 GMT"
     assert due - friday == timedelta(days=3, hours=1)
+
+
+@pytest.mark.parametrize(
+    ("received", "due"),
+    [
+        ("2026-10-25 00:30", "Mon 26 Oct 17:00 GMT"),  # BST, the night the clocks go back
+        ("2026-10-25 01:30", "Mon 26 Oct 17:00 GMT"),  # the first 01:30 (BST)...
+        ("2026-10-25 02:30", "Mon 26 Oct 17:00 GMT"),  # ...and the second (GMT), as UTC 01:30
+        ("2026-03-29 00:30", "Mon 30 Mar 17:00 BST"),  # GMT, the night the clocks go forward
+        ("2026-03-27 15:00", "Mon 30 Mar 15:00 BST"),  # Friday GMT to Monday BST
+    ],
+)
+def test_a_working_day_across_the_clock_changes_counts_office_time(received, due):
+    # Given in UTC: 00:30, 01:30 and 02:30 UTC on 25 October are 01:30 BST, 01:30 GMT and 02:30 GMT.
+    moment = at(received)
+    assert to_london(rules.screening_decision_due_at(moment)).strftime("%a %d %b %H:%M %Z") == due
+
+
+def test_forty_five_working_days_are_forty_five_office_days():
+    # Referred on a Sunday night: 45 whole working days from Monday 23 November 2026, past
+    # Christmas Day and Boxing Day (observed Monday 28 December) and New Year's Day.
+    sunday = at("2026-11-22 23:00", "Europe/London")
+    assert to_london(rules.assessment_due_at(sunday)).strftime("%a %d %b %Y %H:%M") == "Wed 27 Jan 2027 17:00"
+    # Referred at 10:00 on the Monday: seven hours that day, and 44 whole days and an hour after it.
+    monday = at("2026-11-23 10:00", "Europe/London")
+    assert to_london(rules.assessment_due_at(monday)).strftime("%a %d %b %Y %H:%M") == "Thu 28 Jan 2027 10:00"
+
+
+def test_a_transfer_asked_for_on_a_saturday_is_due_at_the_close_of_monday():
+    saturday = at("2026-11-28 11:00", "Europe/London")
+    assert rules.transfer_acceptance_due_at(saturday) == at("2026-11-30 17:00", "Europe/London")
 
 
 def test_bank_holidays_come_from_the_holidays_library_not_a_list():

@@ -10,6 +10,7 @@ from dutydesk import permissions, rules
 from dutydesk.absences.queries import get_away
 from dutydesk.access import check_may_change
 from dutydesk.clock import to_london
+from dutydesk.contacts.operations import accept_handoff, is_duty_worker_of
 from dutydesk.errors import DomainError
 from dutydesk.extensions import db
 from dutydesk.models import (
@@ -114,6 +115,9 @@ def record_screening_decision(
                           f"{to_london(referral.nfa_at):%-d %B %Y}. To refer the child again, log the new "
                           "concern as a call and decide on that", "outcome")
 
+    if contact.accepted_at is None:
+        _accept_with_decision(contact, by=by, now=now)
+
     decision = ScreeningDecision(
         contact=contact, child=child, outcome=outcome, rationale=rationale.strip(), decided_at=now,
         decided_by=by, is_joint_investigation=is_joint_investigation,
@@ -142,6 +146,16 @@ def record_screening_decision(
     record_event(contact, action="decision", by=by, at=now, summary=summary)
     db.session.flush()
     return decision
+
+
+def _accept_with_decision(contact: Contact, *, by: User, now: datetime) -> None:
+    """R39: whoever decides on a call nobody has accepted has its details in writing: the
+    decision accepts it too, meeting the written hand-off, so that its clock does not run on
+    and escalate to managers after the duty team has acted on the call."""
+    if not is_duty_worker_of(by, contact.team):
+        raise DomainError(f"Nobody has accepted call {contact.reference} yet, and only a duty worker in "
+                          f"{contact.team.name} can. Ask one of them to accept it, then record the decision")
+    accept_handoff(contact, by=by, now=now)
 
 
 def _check_onward(onward: OnwardReferral, contact: Contact, child: ContactChild) -> None:

@@ -8,6 +8,7 @@ from dutydesk import permissions, subjects
 from dutydesk.access import may_change, requires
 from dutydesk.cases import forms, operations, queries
 from dutydesk.clock import now_utc
+from dutydesk.contacts.operations import is_duty_worker_of
 from dutydesk.people.queries import get_team, get_user, list_duty_teams, list_duty_workers
 from dutydesk.display import duration_words, london
 from dutydesk.errors import DomainError
@@ -70,6 +71,10 @@ def record_decision(contact_id: int, child_id: int):
     form.onward_agreed_by_id.choices = person_choices(
         [holder, *managers] if is_holder_offered else managers, "Choose who agreed it",
         notes={holder.id: "holds the child's work"} if is_holder_offered else None)
+    # Nobody has accepted the call: the decision accepts it too, and the page says so (R39).
+    accepts_call = contact.accepted_at is None and is_duty_worker_of(current_user, contact.team)
+    if accepts_call:
+        form.save.label.text = "Accept the call and record the decision"
 
     def run(at):
         onward = None
@@ -85,12 +90,15 @@ def record_decision(contact_id: int, child_id: int):
             contact, child, outcome=outcome, rationale=form.rationale.data, by=_me(), now=now_utc(),
             is_joint_investigation=joint, social_care_manager=manager, onward=onward)
         message = f"Decision for {child.display_name} recorded: {outcome.label}."
+        if accepts_call:
+            message = f"You have accepted call {contact.reference}. " + message
         if outcome.opens_referral and not had_referral:
             message += " A case is open for the child: it is waiting to be allocated to a worker."
         flash(message, "success")
 
     return record_page(contact, form, "cases/record_decision.html", run, done_url=_contact_url(contact.id),
-                       child=child, holder=holder, decisions=queries.list_decisions(child.id))
+                       child=child, holder=holder, decisions=queries.list_decisions(child.id),
+                       accepts_call=accepts_call)
 
 
 @bp.route("/calls/<int:contact_id>/children/<int:child_id>/strategy-discussion", methods=["GET", "POST"])

@@ -258,7 +258,14 @@ class ChildSeenForm(LateReasonMixin, FlaskForm):
     at_date = LondonDateField("Date seen", what="date", validators=[require("Enter the date the child was seen")])
     at_time = ClockTimeField("Time seen", validators=[require("Enter the time the child was seen")])
     seen_by_id = GovSelectField("Seen by", coerce=optional_int,
-                             validators=[require("Choose who saw and spoke to the child")])
+                             validators=[require("Choose who saw the child")])
+    # R35: asked every time, with no answer chosen for the worker.
+    is_seen_alone = GovRadioField("Was the child seen alone?", choices=YES_NO,
+                                  description="Without a parent, carer or anyone else from the household present",
+                                  validators=[require("Say whether the child was seen alone")])
+    is_spoken_to = GovRadioField("Was the child spoken to?", choices=YES_NO,
+                                 description="Spoken with directly, as far as their age and understanding allow",
+                                 validators=[require("Say whether the child was spoken to")])
     save = SubmitField("Record child seen", widget=GovSubmitInput())
 
 

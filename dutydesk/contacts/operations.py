@@ -281,15 +281,18 @@ def record_police_informed(contact: Contact, *, informed_at: datetime, officer: 
 
 
 def record_child_seen(contact: Contact, child: ContactChild, *, seen_at: datetime, seen_by: User,
-                      by: User, now: datetime, reason: str = "") -> Obligation:
-    """R35: the child has been seen and spoken to."""
+                      is_seen_alone: bool, is_spoken_to: bool, by: User, now: datetime,
+                      reason: str = "") -> Obligation:
+    """R35: the child has been seen: by whom, when, whether alone, and whether spoken to."""
     obligation = _obligation_to_meet(contact, ObligationKind.CHILD_SEEN, child)
     check_may_change(by, obligation, now=now)
     meet_obligation(obligation, at=seen_at, by=by, now=now, reason=reason,
                     details={"seen_by_id": seen_by.id, "seen_by_name": seen_by.display_name})
+    obligation.is_child_seen_alone, obligation.is_child_spoken_to = is_seen_alone, is_spoken_to
     record_event(contact, action="child_seen", by=by, at=now,
-                 summary=f"{child.display_name} seen and spoken to by {seen_by.display_name} at "
-                         f"{london(seen_at, '%H:%M on %-d %B %Y')}")
+                 summary=f"{child.display_name} seen by {seen_by.display_name} at "
+                         f"{london(seen_at, '%H:%M on %-d %B %Y')}, {'alone' if is_seen_alone else 'not alone'}, "
+                         f"{'spoken to' if is_spoken_to else 'not spoken to'}")
     db.session.flush()
     return obligation
 

@@ -192,15 +192,17 @@ def record_child_seen(contact_id: int, child_id: int):
     form = load_form(forms.ChildSeenForm)
     child = next((c for c in contact.children if c.id == child_id), None) or abort(404)
     workers = people.list_duty_workers()
+    # No one is chosen for the worker: one click must not record a statutory visit (R35).
     form.seen_by_id.choices = person_choices(workers, "Choose who saw the child")
-    if not form.is_submitted() and form.seen_by_id.data is None:
-        form.seen_by_id.data = current_user.id
 
     def run(at):
-        seen_by = chosen_person(workers, form.seen_by_id.data, "Choose who saw and spoke to the child", "seen_by_id")
-        operations.record_child_seen(contact, child, seen_at=at, seen_by=seen_by,
-                                     reason=form.reason.data or "", by=current_user, now=now_utc())
-        flash(f"{child.display_name} recorded as seen and spoken to", "success")
+        seen_by = chosen_person(workers, form.seen_by_id.data, "Choose who saw the child", "seen_by_id")
+        alone, spoken = form.is_seen_alone.data == "yes", form.is_spoken_to.data == "yes"
+        operations.record_child_seen(contact, child, seen_at=at, seen_by=seen_by, is_seen_alone=alone,
+                                     is_spoken_to=spoken, reason=form.reason.data or "", by=current_user,
+                                     now=now_utc())
+        flash(f"{child.display_name} recorded as seen by {seen_by.display_name}, "
+              f"{'alone' if alone else 'not alone'}, {'spoken to' if spoken else 'not spoken to'}", "success")
 
     return record_page(contact, form, "contacts/record_child_seen.html", run, done_url=_contact_url(contact),
                        child=child)

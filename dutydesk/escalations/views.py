@@ -8,6 +8,7 @@ from dutydesk.access import requires
 from dutydesk.clock import now_utc
 from dutydesk.errors import DomainError
 from dutydesk.escalations import operations, queries
+from dutydesk.escalations.forms import NOTE_LENGTH, AcknowledgeForm
 from dutydesk.extensions import db
 from dutydesk.models import ObligationKind
 from dutydesk.pages import log_list_view
@@ -31,6 +32,7 @@ def list_escalations():
         ladders=[(kind.label, LADDERS[kind.value]) for kind in ObligationKind]
         + [("Post, e-mail or telephone message actioned", LADDERS["inbox_item"])],
         acknowledged=acknowledged, is_manager=is_manager, acknowledged_days=queries.ACKNOWLEDGED_SHOWN_FOR.days,
+        note_length=NOTE_LENGTH,
     )
     shown = [*waiting, *team_waiting, *acknowledged]
     log_list_view(contact_ids=[e.obligation.contact_id for e in shown if e.obligation_id is not None],
@@ -42,8 +44,12 @@ def list_escalations():
 @requires(permissions.VIEW_ESCALATIONS, changes=subjects.ESCALATION)
 def acknowledge(escalation_id: int):
     escalation = queries.get_escalation(escalation_id) or abort(404)
+    form = AcknowledgeForm()
+    if not form.validate_on_submit():
+        flash(" ".join(form.note.errors) or "Nothing was acknowledged: try again", "error")
+        return redirect(url_for("escalations.list_escalations"))
     try:
-        operations.acknowledge(escalation, by=current_user, now=now_utc())
+        operations.acknowledge(escalation, by=current_user, now=now_utc(), note=form.note.data or "")
     except DomainError as error:
         db.session.rollback()
         flash(str(error), "error")

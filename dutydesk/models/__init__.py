@@ -1,7 +1,15 @@
 """The models, one module per area. Importing this package registers every table."""
 
 from dutydesk.models.absences import Absence, InboxChannel, InboxItem
-from dutydesk.models.audit import AdminChange, AdminChangeKind, ContactEvent, FormDraft, RecordView, SignInAttempt
+from dutydesk.models.audit import (
+    AdminChange,
+    AdminChangeKind,
+    ContactEvent,
+    FormDraft,
+    FormSubmission,
+    RecordView,
+    SignInAttempt,
+)
 from dutydesk.models.cases import (
     Referral,
     ScreeningDecision,
@@ -28,6 +36,7 @@ __all__ = [
     "ContactChild",
     "ContactEvent",
     "FormDraft",
+    "FormSubmission",
     "Obligation",
     "ObligationKind",
     "RecordView",

@@ -1,5 +1,5 @@
 """Append-only records: what happened to a contact, who looked at it, what administrators
-changed, and unsaved work kept."""
+changed; and, kept for convenience, unsaved work and the forms already saved."""
 
 from datetime import datetime
 
@@ -70,6 +70,27 @@ class FormDraft(db.Model):
     path: Mapped[str] = mapped_column(String(500))
     fields: Mapped[list] = mapped_column(JSON)
     restored_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    user: Mapped[User] = relationship()
+
+
+class FormSubmission(db.Model):
+    """A form's one-time token, claimed when what it posted was saved (core/submissions.py).
+
+    Kept so that the same form posted again (a double click, Back and resubmit, a second tab)
+    records nothing and goes where the first went. Convenience data, not history: purgeable.
+    """
+
+    __tablename__ = "form_submissions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The token the form was rendered with; unique, so that of two posts at once only one saves.
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    endpoint: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Where the first submission went on to (its redirect), written just after it was saved.
+    went_to: Mapped[str | None] = mapped_column(String(500), nullable=True)
 
     user: Mapped[User] = relationship()
 

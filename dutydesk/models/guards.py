@@ -47,8 +47,9 @@ REFUSAL_FUNCTION = "dutydesk_refuse"
 
 #: Tables of data kept only for convenience, which may be purged; every other table is guarded.
 #: Sessions are ended, not deleted, when someone signs out; an ended session is of no use to
-#: anyone and may be purged later.
-PURGEABLE_TABLES = ("form_drafts", "user_sessions")
+#: anyone and may be purged later. A form's claimed token matters only while the form can still
+#: be posted again (core/submissions.py).
+PURGEABLE_TABLES = ("form_drafts", "form_submissions", "user_sessions")
 
 _NAME = re.compile(r"[a-z_][a-z0-9_]*\Z")
 

@@ -77,6 +77,10 @@ class Obligation(Escalating, db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
     #: What meeting it recorded: the duty worker told, the police reference, and so on.
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: R35, for a child seen: whether the child was seen alone, and whether spoken to (both
+    #: asked when it is recorded; None: not recorded, as before they were asked).
+    is_child_seen_alone: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    is_child_spoken_to: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
 
     contact: Mapped[Contact] = relationship(back_populates="obligations")
     child: Mapped[ContactChild | None] = relationship()

@@ -32,7 +32,7 @@ def test_every_record_page_and_error_page_has_no_accessibility_violations(page: 
         f"/calls/{contact.id}": "Leo Martin",
         f"/calls/{contact.id}/referrer-confirmation": "Record the referrer's written confirmation",
         f"/calls/{contact.id}/police-informed": "Record that the police were informed",
-        f"/calls/{contact.id}/children/{child.id}/seen": "Record Leo Martin seen and spoken to",
+        f"/calls/{contact.id}/children/{child.id}/seen": "Record Leo Martin seen",
         f"/calls/{contact.id}/obligations/{seen.id}/reason": "Why is this not done yet?",
         "/queue": "North Duty",
         "/board": "North Duty",

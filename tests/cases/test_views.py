@@ -18,6 +18,7 @@ from dutydesk.models import (
     ScreeningOutcome,
     StrategyDiscussion,
     TeamKind,
+    User,
 )
 from tests.factories import at, create_contact, create_team, create_user, csrf_token, obligation_of, post_form, sign_in
 
@@ -440,3 +441,65 @@ def test_the_call_page_shows_each_childs_decisions_in_a_fixed_number_of_queries(
                                         by=world["worker"], now=at(NOW))
     db.session.commit()
     assert _statements_for(client, url) == before_more
+
+
+# A decision on a call nobody has accepted (R39): it accepts the call too
+
+@pytest.fixture
+def unaccepted(world):
+    """A second call to Duty North that nobody has accepted."""
+    handler = db.session.scalar(select(User).where(User.username == "handler"))
+    contact = create_contact(RECEIVED, team=world["north"], by=handler)
+    db.session.commit()
+    return {**world, "contact": contact, "child": contact.children[0]}
+
+
+@freeze_time(NOW)
+def test_a_decision_on_a_call_nobody_accepted_accepts_it_as_the_page_says_before_saving(client, unaccepted):
+    sign_in(client, "worker")
+    page = client.get(decision_url(unaccepted)).get_data(as_text=True)
+    assert "Nobody has accepted this call yet. Recording this decision accepts it for you as well" in page
+    assert "Accept the call and record the decision" in page
+    response = post_form(client, decision_url(unaccepted), {"outcome": "nfa", "rationale": "Advice given to mother"},
+                         follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "You have accepted call C000002. Decision for Leo Martin recorded: No further action." in html
+    contact = unaccepted["contact"]
+    db.session.refresh(contact)
+    written = obligation_of(contact, ObligationKind.WRITTEN_HANDOFF)
+    decision = db.session.scalar(select(ScreeningDecision))
+    # Met by the person deciding, at the moment of the decision, in the same request.
+    assert (written.met_by.username, written.met_at) == ("worker", at(NOW))
+    assert (contact.accepted_by.username, decision.decided_at) == ("worker", at(NOW))
+    assert [event.action for event in contact.events][-2:] == ["accepted", "decision"]
+    assert "Nobody in Duty North has accepted this call yet" not in html  # the call page's warning is gone
+
+
+@freeze_time(NOW)
+def test_a_decision_on_an_accepted_call_does_not_talk_about_accepting(client, world):
+    sign_in(client, "worker")
+    page = client.get(decision_url(world)).get_data(as_text=True)
+    assert "Nobody has accepted" not in page and "Record the decision" in page
+
+
+@freeze_time(NOW)
+def test_someone_outside_the_team_cannot_decide_on_a_call_nobody_accepted_and_is_told_who_can(client, unaccepted):
+    from dutydesk.work import operations as work
+
+    # Sol, of Duty South, was given the child's screening decision: the decision is his to
+    # make, but only Duty North can accept the call.
+    sol = db.session.scalar(select(User).where(User.username == "south_manager"))
+    screening = obligation_of(unaccepted["contact"], ObligationKind.SCREENING_DECISION)
+    work.reassign_obligation(screening, to=sol, by=unaccepted["worker"], now=at(NOW) - timedelta(minutes=5))
+    db.session.commit()
+    sign_in(client, "south_manager")
+    page = client.get(decision_url(unaccepted)).get_data(as_text=True)
+    assert "yet, and only a duty worker in Duty North can. Ask one of them to accept it" in page
+    assert f'href="/calls/{unaccepted["contact"].id}">call C000002</a>' in page
+    refused = post_form(client, decision_url(unaccepted), {"outcome": "nfa", "rationale": "Advice given"})
+    assert refused.status_code == 200
+    assert ("Nobody has accepted call C000002 yet, and only a duty worker in Duty North can. Ask one of them to "
+            "accept it, then record the decision") in refused.get_data(as_text=True)
+    assert "Advice given" in refused.get_data(as_text=True)
+    assert count(ScreeningDecision) == 0
+    assert obligation_of(unaccepted["contact"], ObligationKind.WRITTEN_HANDOFF).met_at is None

@@ -244,8 +244,10 @@ def test_each_child_is_seen_on_their_own_clock(people):
                   children=[child_details(name="Leo"), child_details(name="Ava")])
     leo, ava = contact.children
     seen = RECEIVED + timedelta(hours=3)
-    calls.record_child_seen(contact, leo, seen_at=seen, seen_by=worker, by=worker, now=seen)
-    assert obligation_of(contact, K.CHILD_SEEN, leo).met_at == seen
+    calls.record_child_seen(contact, leo, seen_at=seen, seen_by=worker, is_seen_alone=True, is_spoken_to=False,
+                            by=worker, now=seen)
+    leo_seen = obligation_of(contact, K.CHILD_SEEN, leo)
+    assert (leo_seen.met_at, leo_seen.is_child_seen_alone, leo_seen.is_child_spoken_to) == (seen, True, False)
     assert obligation_of(contact, K.CHILD_SEEN, ava).met_at is None
 
 

@@ -1,5 +1,6 @@
 """The front door's pages, as a call handler and a duty worker use them."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -469,3 +470,60 @@ def test_an_approximate_age_of_under_one_reads_so_on_the_call_page(client, teams
     response = post_form(client, "/calls/new", log_call_form(duty.id, **{"children-0-approximate_age": "0"}))
     assert ("Date of birth or age", "Under a year old") in summary_rows(
         client.get(response.location).get_data(as_text=True))
+
+
+def _harm_alleged(teams):
+    contact_centre, duty = teams
+    contact = create_contact(now_utc() - timedelta(hours=2), team=duty, by=contact_centre.members[0],
+                             flags=Flags(is_deliberate_harm_alleged=True))
+    db.session.commit()
+    return contact
+
+
+@freeze_time(NOW)
+def test_child_seen_offers_no_answer_so_one_click_cannot_record_a_visit(client, teams):
+    contact = _harm_alleged(teams)
+    child = contact.children[0]
+    sign_in(client, "worker")
+    url = f"/calls/{contact.id}/children/{child.id}/seen"
+    page = client.get(url).get_data(as_text=True)
+    assert "Was the child seen alone?" in page and "Was the child spoken to?" in page
+    assert " checked" not in page  # neither question answered
+    assert re.findall(r'<option value="(\w*)" selected', page) == [""]  # nobody chosen for "Seen by"
+    # Saving the form as it comes (the date and time filled in) records nothing.
+    refused = post_form(client, url, {"at_date": ["23", "11", "2026"], "at_time": "09:55", "save": "Save"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 200
+    for message in ("Choose who saw the child", "Say whether the child was seen alone",
+                    "Say whether the child was spoken to"):
+        assert message in html
+    assert obligation_of(contact, ObligationKind.CHILD_SEEN, child).met_at is None
+
+
+@freeze_time(NOW)
+def test_child_seen_records_who_when_whether_alone_and_whether_spoken_to(client, teams):
+    contact = _harm_alleged(teams)
+    child, worker = contact.children[0], teams[1].members[0]
+    sign_in(client, "worker")
+    response = post_form(client, f"/calls/{contact.id}/children/{child.id}/seen", {
+        "at_date": ["23", "11", "2026"], "at_time": "09:55", "seen_by_id": str(worker.id),
+        "is_seen_alone": "no", "is_spoken_to": "yes", "save": "Save"}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Leo Martin recorded as seen by Wes Adebayo, not alone, spoken to" in page
+    assert "Seen by Wes Adebayo. Seen alone: No. Spoken to: Yes." in page  # the clocks
+    assert "Leo Martin seen by Wes Adebayo at 09:55 on 23 November 2026, not alone, spoken to" in page  # history
+    seen = obligation_of(contact, ObligationKind.CHILD_SEEN, child)
+    db.session.refresh(seen)
+    assert (seen.met_at, seen.is_child_seen_alone, seen.is_child_spoken_to) == (at("2026-11-23 09:55"), False, True)
+
+
+@freeze_time(NOW)
+def test_a_child_seen_before_the_questions_were_asked_shows_not_recorded(client, teams):
+    contact = _harm_alleged(teams)
+    seen = obligation_of(contact, ObligationKind.CHILD_SEEN)
+    seen.met_at, seen.met_by = at("2026-11-23 09:30"), teams[1].members[0]
+    seen.details = {"seen_by_name": "Wes Adebayo"}
+    db.session.commit()
+    sign_in(client, "worker")
+    page = client.get(f"/calls/{contact.id}").get_data(as_text=True)
+    assert "Seen by Wes Adebayo. Seen alone: Not recorded. Spoken to: Not recorded." in page

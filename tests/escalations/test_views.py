@@ -159,3 +159,38 @@ def test_the_boards_announcement_says_how_many_escalations_wait(client, north):
         live = client.get(f"/board/live?team={north.id}", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert waiting == 1
     assert re.search(r'data-summary="[^"]*; 1 escalated and not yet acknowledged"', live)
+
+
+def test_an_acknowledgement_keeps_its_note_shown_with_it_on_the_escalations_page_and_the_call(client, north):
+    sweep(at(RECEIVED) + timedelta(minutes=61))
+    [overdue] = [e for e in escalations_to("manager", EscalationLevel.MANAGER)
+                 if e.obligation.kind is ObligationKind.WRITTEN_HANDOFF]
+    with freeze_time(at(RECEIVED) + timedelta(minutes=62)):
+        sign_in(client, "manager")
+        page = client.get("/escalations").get_data(as_text=True)
+        assert re.search(rf'<label [^>]*for="note-{overdue.id}">Note \(optional\)', page)
+        response = client.post(f"/escalations/{overdue.id}/acknowledge", follow_redirects=True, data={
+            "csrf_token": csrf_token(page), "note": "  Rang Wes: he is accepting it now  "})
+        html = response.get_data(as_text=True)
+        call = client.get(f"/calls/{overdue.obligation.contact_id}").get_data(as_text=True)
+    assert f'id="escalation-{overdue.id}-note">Note: Rang Wes: he is accepting it now<' in html
+    assert "acknowledged by Mo Rahman, 11:02 23 Nov: &ldquo;Rang Wes: he is accepting it now&rdquo;" in call
+    db.session.refresh(overdue)
+    assert overdue.acknowledgement == "Rang Wes: he is accepting it now"
+
+
+def test_an_acknowledgement_without_a_note_shows_none_and_a_note_too_long_acknowledges_nothing(client, north):
+    sweep(at(RECEIVED) + timedelta(minutes=61))
+    first, second = [e for e in db.session.scalars(select(Escalation).order_by(Escalation.id))
+                     if e.recipient and e.recipient.username == "manager"][:2]
+    with freeze_time(at(RECEIVED) + timedelta(minutes=62)):
+        sign_in(client, "manager")
+        token = csrf_token(client.get("/escalations").get_data(as_text=True))
+        html = client.post(f"/escalations/{first.id}/acknowledge", data={"csrf_token": token},
+                           follow_redirects=True).get_data(as_text=True)
+        assert f'id="escalation-{first.id}-note"' not in html
+        refused = client.post(f"/escalations/{second.id}/acknowledge", data={"csrf_token": token, "note": "x" * 301},
+                              follow_redirects=True).get_data(as_text=True)
+    assert "Keep the note to 300 characters or fewer: nothing was acknowledged" in refused
+    db.session.refresh(second)
+    assert second.acknowledged_at is None
