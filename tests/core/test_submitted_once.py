@@ -13,7 +13,7 @@ from dutydesk.cases import operations as cases
 from dutydesk.contacts import operations as calls
 from dutydesk.extensions import db
 from dutydesk.models import FormSubmission, Referral, Role, ScreeningDecision, TeamKind
-from tests.factories import at, create_contact, create_team, create_user, csrf_token, sign_in, submission_token
+from tests.factories import PASSWORD, at, create_contact, create_team, create_user, csrf_token, sign_in, submission_token
 
 NOW = "2026-11-23 10:42:00"  # a Monday, GMT
 RECEIVED = at("2026-11-23 09:30")
@@ -105,10 +105,12 @@ def test_two_posts_of_one_form_at_the_same_moment_record_it_once(app, call, monk
 
 #: POST routes that save nothing a second post could repeat: signing in starts a new session
 #: each time (nobody is signed in to claim a form as theirs), signing out ends the one there is.
-NOT_SAVING = {"auth.login": "signs in", "auth.logout": "signs out"}
+NOT_SAVING = {"auth.login": "signs in", "auth.logout": "signs out",
+              "auth.change_password": "signs in afresh: a repeat carries the ended session's CSRF token (tested below)"}
 #: Tables whose rows are written whatever a post's answer (who looked, sessions).
 LOGS = {"record_views", "sign_in_attempts", "form_drafts", "user_sessions"}
 DAY = ["23", "11", "2026"]
+NEW_PASSWORD = "Tangerine-kettle-94-north"
 
 
 @pytest.fixture
@@ -134,6 +136,9 @@ def everything(frozen):
     cora = create_user("cora", (Role.DUTY_WORKER,), north, display_name="Cora Lane")
     north.manager = manager = create_user("manager", (Role.DUTY_MANAGER,), north, display_name="Maya Patel")
     south.manager = create_user("south", (Role.DUTY_MANAGER,), south, display_name="Sol Grant")
+    create_user("admin", (Role.ADMIN,), None, display_name="Alex Morgan")
+    empty, closed = create_team("Duty East"), create_team("Duty Central")
+    closed.is_active = False
     gp = calls.ReferrerDetails(name="Dr Joan Fraser", role="GP", agency="Bruce Grove Surgery", phone="020 8800 0002",
                                address="Bruce Grove, London N17", is_professional=True, source=ReferralSource.GP)
     call = create_contact(RECEIVED, team=north, by=handler, referrer=gp,
@@ -163,7 +168,7 @@ def everything(frozen):
         "call": call.id, "child": child.id, "referred": referred.id, "referred_child": referred.children[0].id,
         "referral": cases.get_referral(referred.children[0]).id, "moving": cases.get_referral(moving.children[0]).id,
         "transfer": transfer.id, "action": action.id, "absence": absence.id, "letter": letter.id,
-        "escalation": escalation.id,
+        "escalation": escalation.id, "empty": empty.id, "closed": closed.id,
         "screening": obligation_of(call, ObligationKind.SCREENING_DECISION).id,
     }
 
@@ -221,6 +226,21 @@ SUBMISSIONS = {
         "summary": "Please call back about Leo", "received_date": DAY, "received_time": "10:15"}),
     "absences.action_inbox_item": ("worker", "/inbox-items/{letter}/action", None,
                                    lambda ids: {"note": "Filed on the case"}),
+    "people.add_person": ("admin", "/people/new", None, lambda ids: {
+        "display_name": "Ola Ade", "username": "ola.ade", "email": "ola.ade@example.org", "roles": ["duty_worker"],
+        "team_id": str(ids["north"]), "password": NEW_PASSWORD}),
+    "people.change_person": ("admin", "/people/{cora}/change", None, lambda ids: {
+        "display_name": "Cora Lane", "email": "cora.lane@example.org", "roles": ["duty_worker", "duty_manager"],
+        "team_id": str(ids["north"])}),
+    "people.reset_password": ("admin", "/people/{cora}/password", None, lambda ids: {"password": NEW_PASSWORD}),
+    "people.unlock": ("admin", "/people/{cora}/unlock", "/people/{cora}", lambda ids: {}),
+    "people.deactivate": ("admin", "/people/{cora}/deactivate", None, lambda ids: {}),
+    "people.add_team": ("admin", "/teams/new", None, lambda ids: {"name": "Duty West", "kind": "duty"}),
+    "people.change_team": ("admin", "/teams/{south}/change", None, lambda ids: {
+        "name": "Duty and assessment South", "kind": "duty"}),
+    "people.choose_manager": ("admin", "/teams/{north}/manager", None, lambda ids: {"manager_id": ""}),
+    "people.close_team": ("admin", "/teams/{empty}/close", "/teams/{empty}", lambda ids: {}),
+    "people.reopen_team": ("admin", "/teams/{closed}/reopen", "/teams/{closed}", lambda ids: {}),
 }
 
 
@@ -325,3 +345,18 @@ def test_a_token_is_answered_only_for_the_form_it_was_given_to(client, call):
     assert other.status_code == 302
     assert ALREADY not in client.get(other.location).get_data(as_text=True)
     assert count(ScreeningDecision) == 2  # the first without a token, the second with it
+
+
+def test_a_password_change_posted_twice_changes_it_once_and_the_repeat_saves_nothing(client, everything):
+    from dutydesk.models import User
+
+    sign_in(client, "worker")
+    page = client.get("/account/password").get_data(as_text=True)
+    form = {**form_on(page, ""), "current_password": PASSWORD, "new_password": NEW_PASSWORD}
+    assert client.post("/account/password", data=form).status_code == 302
+    changed = db.session.scalar(select(User.password_hash).where(User.username == "worker"))
+    before = row_counts()
+    repeat = client.post("/account/password", data=form)
+    assert repeat.status_code == 400 and "nothing was saved" in repeat.get_data(as_text=True)
+    assert row_counts() == before
+    assert db.session.scalar(select(User.password_hash).where(User.username == "worker")) == changed
