@@ -55,7 +55,7 @@ def test_every_page_reflows_at_320_css_pixels_with_no_accessibility_violations(p
             f"/calls/{contact.id}": name,
             f"/calls/{contact.id}/referrer-confirmation": "Record the referrer's written confirmation",
             f"/calls/{contact.id}/police-informed": "Record that the police were informed",
-            f"/calls/{contact.id}/children/{child.id}/seen": f"Record {name} seen and spoken to",
+            f"/calls/{contact.id}/children/{child.id}/seen": f"Record {name} seen",
             f"/calls/{contact.id}/obligations/{seen.id}/reason": "Why is this not done yet?",
             "/my-work": "My work", "/queue": duty.name, "/board": duty.name, "/calls/999999": "Page not found",
         },
