@@ -5,7 +5,6 @@ from datetime import datetime
 from dutydesk import permissions
 from dutydesk.absences.directory import Directory
 from dutydesk.access import check_may_change
-from dutydesk.clock import to_london
 from dutydesk.display import london, london_until
 from dutydesk.errors import DomainError
 from dutydesk.escalations.operations import start_ladder
@@ -32,7 +31,7 @@ def is_away(worker: User, at: datetime) -> bool:
 
 
 def _london(moment: datetime) -> str:
-    return f"{to_london(moment):%H:%M on %-d %B %Y}"
+    return f"{london(moment, '%H:%M on %-d %B %Y')}"
 
 
 def record_absence(worker: User, *, starts_at: datetime, ends_at: datetime, cover: User | None,

@@ -11,6 +11,7 @@ from dutydesk.absences.queries import get_away
 from dutydesk.access import check_may_change
 from dutydesk.clock import to_london
 from dutydesk.contacts.operations import accept_handoff, is_duty_worker_of
+from dutydesk.display import london
 from dutydesk.errors import DomainError
 from dutydesk.extensions import db
 from dutydesk.models import (
@@ -312,7 +313,7 @@ def accept_transfer(transfer: Transfer, *, by: User, now: datetime) -> Transfer:
     check_may_change(by, transfer, now=now)
     if transfer.accepted_at is not None:
         raise DomainError(f"{transfer.accepted_by.display_name} already accepted this transfer "
-                          f"at {to_london(transfer.accepted_at):%H:%M on %-d %B %Y}")
+                          f"at {london(transfer.accepted_at, '%H:%M on %-d %B %Y')}")
     referral = transfer.referral
     _check_open(referral)
     meet_obligation(transfer.obligation, at=now, by=by, now=now)
@@ -368,7 +369,7 @@ def record_strategy_discussion(
         raise DomainError("The discussion must have taken place already", "held_date")
     if held_at < contact.received_at:
         raise DomainError("The discussion cannot be before the call was received "
-                          f"({to_london(contact.received_at):%H:%M on %-d %B %Y})", "held_date")
+                          f"({london(contact.received_at, '%H:%M on %-d %B %Y')})", "held_date")
     attendees = [a for a in attendees if a.name.strip() or a.agency.strip()]
     if not attendees:
         raise DomainError("Enter who took part in the discussion, and their agency", "attendees")

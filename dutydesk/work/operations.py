@@ -5,7 +5,7 @@ from datetime import datetime
 from dutydesk.absences.operations import route_new_work
 from dutydesk.absences.queries import get_away
 from dutydesk.access import check_may_change
-from dutydesk.clock import to_london
+from dutydesk.display import london
 from dutydesk.errors import DomainError
 from dutydesk.escalations.operations import start_ladder
 from dutydesk.extensions import db
@@ -55,12 +55,12 @@ def meet_obligation(
     if obligation.met_at is not None:
         raise DomainError(
             f"{obligation.kind.label} was already recorded by {obligation.met_by.display_name} "
-            f"at {to_london(obligation.met_at):%H:%M on %-d %B %Y}. Nothing has been changed."
+            f"at {london(obligation.met_at, '%H:%M on %-d %B %Y')}. Nothing has been changed."
         )
     if at < obligation.contact.received_at:
         raise DomainError(
             f"The time must be after the call was received "
-            f"({to_london(obligation.contact.received_at):%H:%M on %-d %B %Y})",
+            f"({london(obligation.contact.received_at, '%H:%M on %-d %B %Y')})",
             field="at",
         )
     if at > now:
@@ -131,7 +131,7 @@ def add_action(contact: Contact, *, title: str, owner: User, due_at: datetime, b
                              worker=owner, due_at=due_at, now=now)
     action.title = title.strip()[:300]
     record_event(contact, action="action_added", by=by, at=now,
-                 summary=f"Action for {owner.display_name}, due {to_london(due_at):%H:%M on %-d %B %Y}: {action.title}")
+                 summary=f"Action for {owner.display_name}, due {london(due_at, '%H:%M on %-d %B %Y')}: {action.title}")
     db.session.flush()
     return action
 

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from dutydesk.clock import london_readings
 from dutydesk.display import london
 from dutydesk.extensions import db
-from dutydesk.models import Contact, ObligationKind, Role, TeamKind
+from dutydesk.models import Contact, ContactEvent, ObligationKind, Role, TeamKind
+from dutydesk.work import operations as work
 from tests.factories import at, create_contact, create_team, create_user, log_call_form, obligation_of, post_form, sign_in
 
 TWICE = ("01:30 on 25 October 2026 happened twice: the clocks went back an hour that night. "
@@ -185,3 +186,15 @@ def test_a_time_in_the_hour_the_clocks_skipped_is_refused_on_every_form_such_as_
         "Error:01:30 on 29 March 2026 did not happen in the UK: the clocks went forward an hour that night. "
         "Enter the time as shown on a clock after the change.")
     assert which_question(page, "at_time_which") == {}
+
+
+def test_an_action_due_in_the_repeated_hour_says_which_in_the_calls_history():
+    # Written by work.add_action as a sentence, not through a template: it still says GMT or BST.
+    duty = create_team("Duty North")
+    worker = create_user("wes", (Role.DUTY_WORKER,), duty, display_name="Wes Adebayo")
+    contact = create_contact(at("2026-10-24 22:00"), team=duty)
+    work.add_action(contact, title="Ring the school", owner=worker, due_at=at("2026-10-25 01:30"), by=worker,
+                    now=at("2026-10-24 22:30"))
+    db.session.commit()
+    summaries = db.session.scalars(select(ContactEvent.summary).where(ContactEvent.action == "action_added")).all()
+    assert summaries == ["Action for Wes Adebayo, due 01:30 GMT on 25 October 2026: Ring the school"]
