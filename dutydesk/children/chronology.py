@@ -1,0 +1,406 @@
+"""R58: a child's chronology, generated from what was recorded about them and never typed twice.
+
+Every event is read from the record that holds it: the call itself; the clocks it met (the
+hand-offs, the referrer's confirmation, the police informed, the child seen, an action done, a
+strategy discussion reviewed); screening decisions; the referral, its transfers and its
+closure; strategy discussions; escalations and their acknowledgements. What only a call's
+history holds (a case allocated or taken from its worker, work reassigned or released by a
+leaver, a reason given for a clock) comes from the call's history lines.
+
+A chronology is over a set of `ContactChild` ids: the children named on calls who are the
+same child. Whatever is about the whole call (its hand-offs, the police informed) belongs to
+every child the call names. Everything is read in a fixed number of queries, however many
+calls and events there are.
+"""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from dutydesk.clock import to_london
+from dutydesk.extensions import db
+from dutydesk.models import (
+    Contact,
+    ContactChild,
+    ContactEvent,
+    Escalation,
+    Obligation,
+    ObligationKind,
+    Referral,
+    ScreeningDecision,
+    StrategyDiscussion,
+    Transfer,
+    User,
+)
+from dutydesk.models.codes import Channel, ConfirmationMethod, LabelledEnum
+from dutydesk.rules import EscalationLevel
+
+
+class ChronologyKind(LabelledEnum):
+    """The kinds of event, in the order that breaks a tie in time (a decision before the referral
+    it opened, a call before its hand-off) and in which the page offers them as filters."""
+
+    CALL_RECEIVED = ("call", "Call received")
+    HANDOFF = ("handoff", "Hand-off to the duty team")
+    REFERRER_CONFIRMATION = ("confirmation", "Referrer's written confirmation")
+    POLICE_INFORMED = ("police", "Police informed")
+    CHILD_SEEN = ("child_seen", "Child seen")
+    #: R2.5: the check of existing records while the call is taken. Nothing records it yet: the
+    #: records check will add a source of its own (see SOURCES).
+    RECORDS_CHECK = ("records_check", "Records check")
+    SCREENING_DECISION = ("decision", "Screening decision")
+    REFERRAL = ("referral", "Referral")
+    STRATEGY_DISCUSSION = ("strategy", "Strategy discussion")
+    ACTION = ("action", "Actions")
+    REASON = ("reason", "Reason recorded")
+    ESCALATION = ("escalation", "Escalation")
+    TRANSFER = ("transfer", "Transfer between teams")
+    ALLOCATION = ("allocation", "Allocation")
+    CLOSURE = ("closure", "Closure")
+
+
+_KIND_ORDER = {kind: position for position, kind in enumerate(ChronologyKind)}
+
+
+@dataclass(frozen=True)
+class ChronologyEvent:
+    """One line of a chronology: when, what kind, what happened in a line, and who did it."""
+
+    #: When it happened (UTC): the time recorded for it, which may be earlier than when it was typed.
+    at: datetime
+    kind: ChronologyKind
+    summary: str
+    #: Who did it; None when dutydesk did it itself (an escalation issued by the sweep).
+    by: str | None
+    #: The call it belongs to.
+    contact_id: int
+    contact_reference: str
+    #: The child of the call it is about; None when it is about the whole call.
+    child_id: int | None = None
+    #: The case (referral) it belongs to, and the strategy discussion, when it has a page of its own.
+    referral_id: int | None = None
+    discussion_id: int | None = None
+    #: More than a line: the reasons for a decision, an acknowledgement's note, the concern.
+    details: str = ""
+    #: The record it was read from and which of its moments (0: made, 1: later): with the kind,
+    #: what orders two events at the same moment, stably.
+    source: tuple[str, int, int] = ("", 0, 0)
+
+    @property
+    def order(self) -> tuple:
+        return (self.at, _KIND_ORDER[self.kind], self.source[2], self.source[0], self.source[1])
+
+
+@dataclass
+class _Scope:
+    """What was read for one chronology, shared by the sources that make its events."""
+
+    child_ids: set[int]
+    contacts: dict[int, Contact]
+    obligations: list[Obligation]
+    decisions: list[ScreeningDecision]
+    referrals: list[Referral]
+    discussions: list[StrategyDiscussion]
+    escalations: list[Escalation]
+    #: The lines of the calls' histories that the chronology reads (see _HISTORY_KINDS).
+    history: list[ContactEvent]
+    #: Everyone named in them, by id (read at once: a User brings its roles with it).
+    names: dict[int, str]
+
+    def name(self, user_id: int | None) -> str | None:
+        return self.names.get(user_id) if user_id is not None else None
+
+
+def list_chronology(contact_child_ids: Iterable[int],
+                    kinds: Iterable[ChronologyKind] | None = None) -> list[ChronologyEvent]:
+    """Everything recorded about these children of calls (the same child), oldest first; only
+    the kinds given, when some are."""
+    scope = _read(set(contact_child_ids))
+    wanted = set(kinds or ())
+    events = [event for source in SOURCES for event in source(scope) if not wanted or event.kind in wanted]
+    return sorted(events, key=lambda event: event.order)
+
+
+def list_contact_ids(contact_child_ids: Iterable[int]) -> list[int]:
+    """The calls that name these children: each is logged as seen when their chronology is."""
+    ids = set(contact_child_ids)
+    if not ids:
+        return []
+    return list(db.session.scalars(select(ContactChild.contact_id).where(ContactChild.id.in_(ids))
+                                   .distinct().order_by(ContactChild.contact_id)))
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def _read(child_ids: set[int]) -> _Scope:
+    """Every record the chronology is made from, in a fixed number of queries."""
+    children = list(db.session.scalars(
+        select(ContactChild).where(ContactChild.id.in_(child_ids)).options(
+            joinedload(ContactChild.contact).options(joinedload(Contact.team), selectinload(Contact.children)))))
+    contacts = {child.contact_id: child.contact for child in children}
+    about_the_children = or_(
+        Obligation.child_id.in_(child_ids),
+        and_(Obligation.child_id.is_(None), Obligation.contact_id.in_(list(contacts))))
+    obligations = list(db.session.scalars(
+        select(Obligation).where(about_the_children)
+        .options(joinedload(Obligation.team))))
+    decisions = list(db.session.scalars(
+        select(ScreeningDecision).where(ScreeningDecision.child_id.in_(child_ids))))
+    referrals = list(db.session.scalars(
+        select(Referral).where(Referral.child_id.in_(child_ids))
+        .options(joinedload(Referral.team),
+                 selectinload(Referral.transfers).options(joinedload(Transfer.from_team),
+                                                          joinedload(Transfer.to_team)))))
+    discussions = list(db.session.scalars(
+        select(StrategyDiscussion).where(StrategyDiscussion.child_id.in_(child_ids))
+        .options(selectinload(StrategyDiscussion.attendees))))
+    escalations = list(db.session.scalars(
+        select(Escalation).where(Escalation.obligation_id.in_(select(Obligation.id).where(about_the_children)))))
+    history = list(db.session.scalars(
+        select(ContactEvent).where(ContactEvent.contact_id.in_(list(contacts)),
+                                   ContactEvent.action.in_(_HISTORY_ACTIONS))))
+    user_ids = {
+        *(c.logged_by_id for c in contacts.values()), *(o.met_by_id for o in obligations),
+        *(id_ for d in decisions for id_ in (d.decided_by_id, d.social_care_manager_id, d.onward_agreed_by_id)),
+        *(id_ for r in referrals for t in r.transfers for id_ in (t.requested_by_id, t.accepted_by_id)),
+        *(d.recorded_by_id for d in discussions),
+        *(id_ for e in escalations for id_ in (e.recipient_id, e.acknowledged_by_id)),
+        *(line.by_id for line in history),
+    } - {None}
+    names = dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids))).all())
+    return _Scope(child_ids, contacts, obligations, decisions, referrals, discussions, escalations,
+                  history, names)
+
+
+def _event(contact: Contact, at: datetime, kind: ChronologyKind, summary: str, by: str | None, *,
+           source: tuple[str, int, int], **more) -> ChronologyEvent:
+    return ChronologyEvent(at=at, kind=kind, summary=summary, by=by, contact_id=contact.id,
+                           contact_reference=contact.reference, source=source, **more)
+
+
+# --- the sources: each makes the events of one kind of record ------------------------------------
+
+
+#: The call's flags, as a chronology names them.
+_FLAGS = {"is_possible_crime": "possible crime", "is_deliberate_harm_alleged": "deliberate harm alleged",
+          "is_child_in_hospital": "child in hospital", "is_child_missing_school": "not attending school",
+          "is_child_in_temporary_accommodation": "temporary accommodation"}
+
+
+def _calls(scope: _Scope) -> Iterator[ChronologyEvent]:
+    for contact in scope.contacts.values():
+        referrer = contact.referrer_name or "a referrer who gave no name"
+        about = ", ".join(part for part in (contact.referrer_role, contact.referrer_agency) if part)
+        how = "in person" if contact.channel is Channel.IN_PERSON else f"by {contact.channel.label.lower()}"
+        flags = "".join(f"; {words}" for name, words in _FLAGS.items() if getattr(contact, name))
+        summary = (f"From {referrer}{f' ({about})' if about else ''}, {how}: {contact.concern_category.label}"
+                   f"{flags}; handed to {contact.team.name}")
+        yield _event(contact, contact.received_at, ChronologyKind.CALL_RECEIVED, summary,
+                     scope.name(contact.logged_by_id), details=contact.concern, source=("contact", contact.id, 0))
+
+
+def _late(obligation: Obligation) -> str:
+    """Why it was late, when it was and a reason was given."""
+    if obligation.reason and obligation.met_at > obligation.due_at:
+        return f"Late: {obligation.reason}"
+    return ""
+
+
+def _yes_no(value: bool | None, yes: str, no: str, unknown: str) -> str:
+    return unknown if value is None else yes if value else no
+
+
+def _met_summary(obligation: Obligation) -> tuple[ChronologyKind, str] | None:
+    """The event a clock met makes, or None when another record tells it (or it was withdrawn)."""
+    details = obligation.details or {}
+    match obligation.kind:
+        case ObligationKind.VERBAL_HANDOFF:
+            told = details.get("to_worker_name", "the duty team")
+            return ChronologyKind.HANDOFF, f"Details passed verbally to {told}"
+        case ObligationKind.WRITTEN_HANDOFF:
+            return ChronologyKind.HANDOFF, f"Accepted in writing by {obligation.team.name}"
+        case ObligationKind.REFERRER_CONFIRMATION:
+            methods = {method.value: method.label for method in ConfirmationMethod}
+            how = f" by {methods[details['method']].lower()}" if details.get("method") in methods else ""
+            reference = f", reference {details['reference']}" if details.get("reference") else ""
+            return ChronologyKind.REFERRER_CONFIRMATION, f"Referrer's written confirmation received{how}{reference}"
+        case ObligationKind.POLICE_INFORMED:
+            return ChronologyKind.POLICE_INFORMED, (f"Police informed: told {details.get('officer', '')}, "
+                                                    f"police reference {details.get('police_reference', '')}")
+        case ObligationKind.CHILD_SEEN:
+            alone = _yes_no(obligation.is_child_seen_alone, "alone", "not alone", "whether alone not recorded")
+            spoken = _yes_no(obligation.is_child_spoken_to, "spoken to", "not spoken to",
+                             "whether spoken to not recorded")
+            return ChronologyKind.CHILD_SEEN, f"Seen by {details.get('seen_by_name', 'a worker')}, {alone}, {spoken}"
+        case ObligationKind.ACTION:
+            note = f" ({details['note']})" if details.get("note") else ""
+            return ChronologyKind.ACTION, f"Action done: {obligation.title}{note}"
+        case ObligationKind.STRATEGY_REVIEW:
+            return ChronologyKind.STRATEGY_DISCUSSION, f"{obligation.title or obligation.kind.label}: done"
+        case ObligationKind.ASSESSMENT:
+            return ChronologyKind.REFERRAL, "Assessment completed"
+    # The screening decision and a transfer's acceptance are told by their own records.
+    return None
+
+
+def _clocks_met(scope: _Scope) -> Iterator[ChronologyEvent]:
+    for obligation in scope.obligations:
+        if obligation.met_at is None or obligation.is_withdrawn:
+            continue
+        met = _met_summary(obligation)
+        if met is None:
+            continue
+        kind, summary = met
+        yield _event(scope.contacts[obligation.contact_id], obligation.met_at, kind, summary,
+                     scope.name(obligation.met_by_id), child_id=obligation.child_id, details=_late(obligation),
+                     source=("obligation", obligation.id, 1))
+
+
+def _actions_added(scope: _Scope) -> Iterator[ChronologyEvent]:
+    """Who added an action and for whom is in the history line written with it (the owner may
+    have changed since): matched by call, moment and title."""
+    lines = [line for line in scope.history if line.action == "action_added"]
+    for action in scope.obligations:
+        if action.kind is not ObligationKind.ACTION:
+            continue
+        line = next((line for line in lines if line.contact_id == action.contact_id and line.at == action.created_at
+                     and line.summary.endswith(f": {action.title}")), None)
+        if line is not None:
+            lines.remove(line)
+        summary = line.summary if line is not None else f"Action: {action.title}"
+        yield _event(scope.contacts[action.contact_id], action.created_at, ChronologyKind.ACTION,
+                     summary.replace("Action for", "Action added for", 1), scope.name(line.by_id) if line else None,
+                     child_id=action.child_id, source=("obligation", action.id, 0))
+
+
+def _decisions(scope: _Scope) -> Iterator[ChronologyEvent]:
+    for decision in scope.decisions:
+        summary = f"Screening decision: {decision.outcome.label}"
+        if decision.is_joint_investigation:
+            summary += (f"; joint investigation with the police, social-care manager "
+                        f"{scope.name(decision.social_care_manager_id)}")
+        if decision.onward_agency:
+            summary += (f"; referred on to {decision.onward_agency} ({decision.onward_purpose}), agreed by "
+                        f"{scope.name(decision.onward_agreed_by_id)}")
+        yield _event(scope.contacts[decision.contact_id], decision.decided_at, ChronologyKind.SCREENING_DECISION,
+                     summary, scope.name(decision.decided_by_id), child_id=decision.child_id,
+                     details=decision.rationale, source=("decision", decision.id, 0))
+
+
+def _decided_by(scope: _Scope, child_id: int, at: datetime) -> str | None:
+    """Who made the decision that opened or closed a case at that moment."""
+    return next((scope.name(decision.decided_by_id) for decision in scope.decisions
+                 if decision.child_id == child_id and decision.decided_at == at), None)
+
+
+def _referrals(scope: _Scope) -> Iterator[ChronologyEvent]:
+    for referral in scope.referrals:
+        contact = scope.contacts[referral.contact_id]
+        first_team = referral.transfers[0].from_team if referral.transfers else referral.team
+        common = dict(child_id=referral.child_id, referral_id=referral.id)
+        yield _event(contact, referral.created_at, ChronologyKind.REFERRAL,
+                     f"Referred to children's social care: a case opened in {first_team.name}",
+                     _decided_by(scope, referral.child_id, referral.created_at),
+                     source=("referral", referral.id, 0), **common)
+        for transfer in referral.transfers:
+            yield _event(contact, transfer.requested_at, ChronologyKind.TRANSFER,
+                         f"Transfer from {transfer.from_team.name} to {transfer.to_team.name} requested",
+                         scope.name(transfer.requested_by_id), details=transfer.reason,
+                         source=("transfer", transfer.id, 0), **common)
+            if transfer.accepted_at is not None:
+                yield _event(contact, transfer.accepted_at, ChronologyKind.TRANSFER,
+                             f"{transfer.to_team.name} accepted the transfer from {transfer.from_team.name}",
+                             scope.name(transfer.accepted_by_id), source=("transfer", transfer.id, 1), **common)
+        if referral.is_nfa and referral.nfa_at is not None:
+            yield _event(contact, referral.nfa_at, ChronologyKind.CLOSURE,
+                         "Case closed: the referral ended in no further action",
+                         _decided_by(scope, referral.child_id, referral.nfa_at),
+                         source=("referral", referral.id, 1), **common)
+
+
+def _discussions(scope: _Scope) -> Iterator[ChronologyEvent]:
+    for discussion in scope.discussions:
+        agencies = sorted({attendee.agency for attendee in discussion.attendees})
+        people = len(discussion.attendees)
+        summary = (f"Strategy discussion held: {people} {'person' if people == 1 else 'people'} took part "
+                   f"({', '.join(agencies)})")
+        details = (f"Record sent to {discussion.circulated_to} at "
+                   f"{to_london(discussion.circulated_at):%H:%M on %-d %b %Y}")
+        yield _event(scope.contacts[discussion.contact_id], discussion.held_at, ChronologyKind.STRATEGY_DISCUSSION,
+                     summary, scope.name(discussion.recorded_by_id), child_id=discussion.child_id,
+                     discussion_id=discussion.id, details=details, source=("strategy_discussion", discussion.id, 0))
+
+
+def _escalation_words(scope: _Scope, escalation: Escalation, obligation: Obligation) -> str:
+    to = scope.name(escalation.recipient_id) or "the senior managers"
+    if escalation.level is EscalationLevel.WARNING:
+        return f"Warning to {to}: {obligation.label} is due soon"
+    return f"{obligation.label} overdue: escalated to {to}"
+
+
+def _escalations(scope: _Scope) -> Iterator[ChronologyEvent]:
+    obligations = {obligation.id: obligation for obligation in scope.obligations}
+    for escalation in scope.escalations:
+        obligation = obligations[escalation.obligation_id]
+        contact = scope.contacts[obligation.contact_id]
+        yield _event(contact, escalation.issued_at, ChronologyKind.ESCALATION,
+                     _escalation_words(scope, escalation, obligation), None, child_id=obligation.child_id,
+                     source=("escalation", escalation.id, 0))
+        if escalation.acknowledged_at is not None:
+            yield _event(contact, escalation.acknowledged_at, ChronologyKind.ESCALATION,
+                         f"Escalation acknowledged: {obligation.label} ({escalation.level.label.lower()})",
+                         scope.name(escalation.acknowledged_by_id), child_id=obligation.child_id,
+                         details=escalation.acknowledgement, source=("escalation", escalation.id, 1))
+
+
+#: The lines of a call's history that tell what no other record keeps, and their kind.
+_HISTORY_KINDS = {
+    "allocated": ChronologyKind.ALLOCATION,
+    "unallocated": ChronologyKind.ALLOCATION,
+    "taken_from_worker": ChronologyKind.ALLOCATION,
+    "reassigned": ChronologyKind.ACTION,
+    "worker_left": ChronologyKind.ACTION,
+    "reason": ChronologyKind.REASON,
+}
+#: Read as well: who added each action (see _actions_added).
+_HISTORY_ACTIONS = (*_HISTORY_KINDS, "action_added")
+
+
+def _named_children(line: ContactEvent, contact: Contact) -> list[ContactChild]:
+    """The children of the call a history line is about, as the operations name them in it:
+    "Case of Leo Martin allocated..." (cases/operations.py), "Screening decision (Leo Martin)
+    reassigned..." (work/operations.py), "Child seen (Leo Martin): ..." (a reason), "...
+    (Leo Martin) now with Duty North" (a leaver's work). A line naming none, or naming the call
+    itself ("Police informed (C000123)"), is about the whole call: every child."""
+    if f"({contact.reference})" in line.summary:
+        return []
+    return [child for child in contact.children
+            if f"Case of {child.display_name} " in line.summary or f"({child.display_name})" in line.summary]
+
+
+def _history(scope: _Scope) -> Iterator[ChronologyEvent]:
+    for line in scope.history:
+        kind = _HISTORY_KINDS.get(line.action)
+        if kind is None:
+            continue
+        contact = scope.contacts[line.contact_id]
+        named = _named_children(line, contact) if len(contact.children) > 1 else contact.children
+        if named and not any(child.id in scope.child_ids for child in named):
+            continue  # about another child of the call
+        ours = [child for child in named if child.id in scope.child_ids]
+        referral = next((r for r in scope.referrals if kind is ChronologyKind.ALLOCATION
+                         and r.contact_id == line.contact_id and any(r.child_id == c.id for c in ours)), None)
+        yield _event(contact, line.at, kind, line.summary, scope.name(line.by_id),
+                     child_id=ours[0].id if len(ours) == 1 else None,
+                     referral_id=referral.id if referral is not None else None, source=("contact_event", line.id, 0))
+
+
+#: Where events come from. The records check (R2.5) adds its own when it is recorded.
+SOURCES = (_calls, _clocks_met, _actions_added, _decisions, _referrals, _discussions, _escalations, _history)
+
+#: The kinds a chronology can hold today, as the page offers them for filtering.
+KINDS_RECORDED = tuple(kind for kind in ChronologyKind if kind is not ChronologyKind.RECORDS_CHECK)
