@@ -14,6 +14,7 @@ from dutydesk.auth.views import bp as auth_bp
 from dutydesk.board.views import bp as board_bp
 from dutydesk.cases.views import bp as cases_bp
 from dutydesk.children.chronology_views import bp as chronology_bp
+from dutydesk.children.views import bp as children_bp
 from dutydesk.contacts.views import bp as contacts_bp
 from dutydesk.core import errors, secret_key, security, submissions
 from dutydesk.core.views import bp as core_bp
@@ -75,6 +76,7 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
     app.register_blueprint(board_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(chronology_bp)
+    app.register_blueprint(children_bp)
     app.register_blueprint(work_bp)
     app.register_blueprint(absences_bp)
     app.register_blueprint(escalations_views.bp)

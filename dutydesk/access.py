@@ -33,10 +33,14 @@ from flask_login import current_user, login_required
 
 from dutydesk import permissions
 from dutydesk.absences.directory import Directory
+from dutydesk.children.queries import list_open_work
 from dutydesk.clock import now_utc
 from dutydesk.extensions import db
 from dutydesk.models import (
     Absence,
+    Child,
+    ChildAddress,
+    ChildName,
     Contact,
     ContactChild,
     Escalation,
@@ -72,6 +76,8 @@ class Holders:
     is_managers_only: bool = False
     #: A staff account or a team: administrators change it, whatever their team, and nobody else.
     is_administered: bool = False
+    #: Held by no team (a child's record with no open work): whoever's role allows the change may make it.
+    is_unheld: bool = False
 
 
 def _holding_team(contact: Contact, child: ContactChild | None) -> Team:
@@ -157,6 +163,29 @@ def _(escalation: Escalation) -> Holders:
 
 
 @holders_of.register
+def _(child: Child) -> Holders:
+    # The teams working with the child now correct their record; a record no team holds (no open
+    # call or case) may be corrected by any duty team, the next to meet the child. Every change
+    # is in the record's history with who and when.
+    work = list_open_work(child.id)
+    what = f"the record of child {child.reference}"
+    if not work:
+        return Holders(what, is_unheld=True)
+    return Holders(what, teams=_teams(*(item.team for item in work)),
+                   owners=_people(*(referral.worker for item in work for referral in item.referrals)))
+
+
+@holders_of.register
+def _(name: ChildName) -> Holders:
+    return holders_of(name.child)
+
+
+@holders_of.register
+def _(address: ChildAddress) -> Holders:
+    return holders_of(address.child)
+
+
+@holders_of.register
 def _(user: User) -> Holders:
     return Holders(f"{user.display_name}'s account", is_administered=True)
 
@@ -182,7 +211,7 @@ def may_change(user: User, record, *, now: datetime | None = None) -> bool:
     holders = holders_of(record)
     if holders.is_administered:
         return user.has_any_role(permissions.ADMINISTER)
-    if user.has_any_role(permissions.ACT_IN_ANY_TEAM):
+    if holders.is_unheld or user.has_any_role(permissions.ACT_IN_ANY_TEAM):
         return True
     if any(owner.id == user.id for owner in holders.owners):
         return True

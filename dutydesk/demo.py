@@ -1,6 +1,6 @@
 """Demo data for `make run`: teams, one user per role, and calls in every state. Demo only."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from dutydesk import rules
 from dutydesk.absences import operations as absences
@@ -151,6 +151,30 @@ def seed() -> str:
                                     now=ago(minutes=100))
     cases.request_transfer(cases.get_referral(late.children[0]), to_team=north,
                            reason="Family moved to a flat in Tottenham", by=south_manager, now=ago(minutes=90))
+    # R2.5: one child known under two spellings, the failure the inquiry was about. Anna Kouao's
+    # referral is open in North; a later call about "Ana Kouao", with the same date of birth and
+    # address, is handed to South. Each call has made a child's record of its own: the records
+    # check, once it is there, finds the first while the second call is taken.
+    kouao_born, kouao_home = date(2018, 11, 2), "Flat 4, 12 Somerset Gardens, London N17 8JX"
+    anna = call(60 * 24 * 3, calls.ChildDetails(
+        name="Anna Kouao", is_name_known=True, date_of_birth=kouao_born, address=kouao_home,
+        first_language="French", interpreter_need=InterpreterNeed.NOT_NEEDED),
+        "Anna was brought to A&E with marks on her legs; her great-aunt says she fell down the stairs.",
+        ConcernCategory.PHYSICAL_ABUSE, put_through_to=worker, referrer=nurse, harm=True)
+    calls.accept_handoff(anna, by=worker, now=ago(hours=71))
+    calls.record_child_seen(anna, anna.children[0], seen_at=ago(hours=60), seen_by=worker, is_seen_alone=False,
+                            is_spoken_to=True, by=worker, now=ago(hours=59))
+    cases.record_screening_decision(anna, anna.children[0], outcome=ScreeningOutcome.REFERRAL,
+                                    rationale="Unexplained marks; the explanation does not fit them.", by=worker,
+                                    now=ago(hours=58))
+    cases.allocate_case(cases.get_referral(anna.children[0]), to=worker, by=manager, now=ago(hours=57))
+    call(40, calls.ChildDetails(
+        name="Ana Kouao", is_name_known=True, date_of_birth=kouao_born, address=kouao_home,
+        first_language="French", interpreter_need=InterpreterNeed.NOT_NEEDED),
+        "Childminder worried: Ana arrives hungry and flinches when her great-aunt collects her.",
+        ConcernCategory.NEGLECT, team=south, put_through_to=tom, referrer=calls.ReferrerDetails(
+            name="Mrs Priscilla Cameron", role="Childminder", address="3 Somerset Road, London N17",
+            phone="020 8800 0077", source=ReferralSource.ACQUAINTANCE))
     # R50: a letter has waited on Priya's desk for six days; she is off sick from this morning and
     # Wes covers, so the phone message left for her since goes to him.
     absences.record_inbox_item(priya, channel=InboxChannel.POST, sender="Tottenham Hale Primary School",
@@ -161,7 +185,8 @@ def seed() -> str:
     absences.record_inbox_item(priya, channel=InboxChannel.PHONE, sender="Kai Brown's mother",
                                summary="Asks to move tomorrow's home visit to the afternoon; call back on 07700 900456",
                                received_at=ago(minutes=40), by=handler, now=ago(minutes=35))
-    return ("Demo data added: 4 teams, 10 users (password 'dutydesk-demo'), 6 calls "
-            "(open, overdue, put through, accepted, all met, met late), 3 cases "
-            "(allocated after a strategy discussion, unallocated with a contingency, being transferred), "
+    return ("Demo data added: 4 teams, 10 users (password 'dutydesk-demo'), 8 calls "
+            "(open, overdue, put through, accepted, all met, met late, and two about one child under two "
+            "spellings, in North and South), each child with a record of their own, 4 cases "
+            "(allocated after a strategy discussion, unallocated with a contingency, being transferred, allocated), "
             "1 absence with cover and 2 items of post and messages. The scheduler issues the escalations due.")

@@ -12,12 +12,13 @@ from dutydesk import rules
 from dutydesk.absences.queries import get_inbox_item
 from dutydesk.auth.session import restored_formdata
 from dutydesk.cases.queries import get_case
+from dutydesk.children.queries import get_child
 from dutydesk.clock import now_utc
 from dutydesk.contacts import queries
 from dutydesk.errors import DomainError
 from dutydesk.extensions import db
 from dutydesk.forms import fill_with_now
-from dutydesk.models import RecordView
+from dutydesk.models import ContactChild, RecordView
 
 
 def show_error(form, error: DomainError) -> None:
@@ -79,6 +80,10 @@ def get_inbox_item_once(inbox_item_id: int):
     return _once("inbox_item", inbox_item_id, get_inbox_item)
 
 
+def get_child_once(child_id: int):
+    return _once("child", child_id, get_child)
+
+
 def contact_or_404(contact_id: int):
     contact = get_contact_once(contact_id)
     if contact is None:
@@ -98,6 +103,23 @@ def commit_with_record_view(contact_id: int | None = None, *, inbox_item_id: int
     """
     db.session.add(RecordView(user_id=current_user.id, contact_id=contact_id, inbox_item_id=inbox_item_id,
                               at=now_utc(), path=_path(), is_list=False))
+    db.session.commit()
+
+
+def commit_with_child_view(child_id: int) -> None:
+    """Commit the request's work with the log that the signed-in person saw a child's record.
+
+    A child's record shows every call about the child, so the view is logged as a view of each
+    of those calls, all from this page: "who has seen this child" is then the views of their
+    calls, whichever page showed them (children.queries.list_views).
+    """
+    contact_ids = db.session.scalars(select(ContactChild.contact_id).where(ContactChild.child_id == child_id)
+                                     .distinct()).all()
+    if contact_ids:
+        common = {"user_id": current_user.id, "inbox_item_id": None, "at": now_utc(), "path": _path(),
+                  "is_list": False}
+        db.session.execute(insert(RecordView), [{**common, "contact_id": contact_id}
+                                                for contact_id in sorted(contact_ids)])
     db.session.commit()
 
 

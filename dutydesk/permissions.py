@@ -45,6 +45,12 @@ VIEW_CASES = DUTY_TEAM_WORK | {Role.SENIOR_MANAGER}
 #: Allocate a case, take it from a worker, record why it is unallocated; request and accept
 #: transfers between teams (R55, R54, R42).
 MANAGE_CASES = SOCIAL_CARE_MANAGER
+#: Add a name or an address to a child's record, end one, and correct the child's sex,
+#: ethnicity, disability and UPN (access.py: the teams holding the child's open work, else any
+#: duty team; senior managers always).
+CHANGE_CHILD_RECORD = DUTY_TEAM_WORK | {Role.SENIOR_MANAGER}
+#: See who has viewed a child's record, and the lists that showed the child.
+VIEW_ACCESS_LOG = SOCIAL_CARE_MANAGER
 #: A worker's own list of everything they own.
 VIEW_MY_WORK = DUTY_TEAM_WORK
 #: See the escalations sent to you (and, for managers, your team's) and acknowledge them.

@@ -64,6 +64,11 @@ LIST_VIEW_LOGGED_EVERY = timedelta(minutes=10)
 #: The board counts, and "Calls I logged" lists, the calls of this many London days, today included.
 RECENT_DAYS = 7
 
+#: Annex A "number of referrals in the last 12 months": the call page, the case page and the
+#: board count the earlier contacts and referrals about the child within this many calendar
+#: months before the call (on or after the same London date that many months earlier).
+REPEAT_CONTACTS_MONTHS = 12
+
 #: Calls may be written up late, but a receipt time this far ahead of the clock is a typo.
 RECEIVED_AT_TOLERANCE = timedelta(minutes=1)
 
@@ -285,6 +290,23 @@ def is_office_hours(moment: datetime) -> bool:
 def recent_days_start(now: datetime) -> datetime:
     """When the RECENT_DAYS London days up to now began: midnight, London time, RECENT_DAYS - 1 days ago."""
     first_day = to_london(now).date() - timedelta(days=RECENT_DAYS - 1)
+    return as_utc(datetime.combine(first_day, time.min, tzinfo=LONDON))
+
+
+def months_before(day: date, months: int) -> date:
+    """The same date `months` calendar months earlier; the last day of that month when it is
+    shorter (12 months before 29 February 2028 is 28 February 2027)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    first_of_next = date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
+    return date(year, month + 1, min(day.day, (first_of_next - timedelta(days=1)).day))
+
+
+def repeat_window_start(before: datetime, months: int = REPEAT_CONTACTS_MONTHS) -> datetime:
+    """When the window of earlier contacts counted for a call received at `before` opens:
+    London midnight of the date `months` months before its London date (the whole of that day
+    counts, so a call exactly 12 months earlier is counted, one a day earlier is not)."""
+    first_day = months_before(to_london(before).date(), months)
     return as_utc(datetime.combine(first_day, time.min, tzinfo=LONDON))
 
 

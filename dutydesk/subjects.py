@@ -13,7 +13,7 @@ from dutydesk.access import Subject
 from dutydesk.escalations.queries import get_escalation
 from dutydesk.extensions import db
 from dutydesk.models import ObligationKind, StrategyDiscussion, Transfer
-from dutydesk.pages import get_contact_once, get_inbox_item_once, get_referral_once
+from dutydesk.pages import get_child_once, get_contact_once, get_inbox_item_once, get_referral_once
 from dutydesk.people.queries import get_team, get_user
 
 
@@ -50,6 +50,16 @@ def _clock(kind: ObligationKind):
     return load
 
 
+def _child_name(child_record_id: int, name_id: int):
+    child = get_child_once(child_record_id)
+    return None if child is None else next((name for name in child.names if name.id == name_id), None)
+
+
+def _child_address(child_record_id: int, address_id: int):
+    child = get_child_once(child_record_id)
+    return None if child is None else next((a for a in child.addresses if a.id == address_id), None)
+
+
 def _transfer(transfer_id: int):
     return db.session.scalar(select(Transfer).where(Transfer.id == transfer_id)
                              .options(joinedload(Transfer.referral), joinedload(Transfer.to_team)))
@@ -64,6 +74,9 @@ REFERRER_CONFIRMATION = Subject("referrer's confirmation", _clock(ObligationKind
 POLICE_INFORMED = Subject("police informed", _clock(ObligationKind.POLICE_INFORMED))
 CHILD_SEEN = Subject("child seen", _clock(ObligationKind.CHILD_SEEN))
 CASE = Subject("case", get_referral_once)
+CHILD_RECORD = Subject("child's record", lambda child_record_id: get_child_once(child_record_id))
+CHILD_NAME = Subject("name on a child's record", _child_name)
+CHILD_ADDRESS = Subject("address on a child's record", _child_address)
 TRANSFER = Subject("transfer", _transfer)
 STRATEGY_DISCUSSION = Subject("strategy discussion", lambda discussion_id: db.session.get(StrategyDiscussion,
                                                                                           discussion_id))

@@ -6,17 +6,17 @@ from dutydesk import demo
 from dutydesk.clock import now_utc
 from dutydesk.escalations.sweep import sweep
 from dutydesk.extensions import db
-from dutydesk.models import Absence, Escalation, InboxItem, Referral, StrategyDiscussion, Transfer
+from dutydesk.models import Absence, ContactChild, Escalation, InboxItem, Referral, StrategyDiscussion, Transfer
 from tests.factories import sign_in
 
 
 @freeze_time("2026-11-23 11:00:00")
 def test_the_demo_data_loads_and_the_north_board_shows_cases_in_every_state(client):
-    assert "3 cases" in demo.seed()
+    assert "4 cases" in demo.seed()
     db.session.commit()
     referrals = db.session.scalars(db.select(Referral)).all()
     assert sorted((r.child.display_name, r.is_allocated) for r in referrals) == [
-        ("Kai Brown", False), ("Mia Novak", True), ("Noah Price", False)]
+        ("Anna Kouao", True), ("Kai Brown", False), ("Mia Novak", True), ("Noah Price", False)]
     assert db.session.scalar(db.select(Transfer)).accepted_at is None
     assert len(db.session.scalar(db.select(StrategyDiscussion)).attendees) == 3
     sign_in(client, "manager", demo.DEMO_PASSWORD)
@@ -43,3 +43,22 @@ def test_the_demo_has_an_absence_with_cover_and_the_first_sweep_escalates_the_ov
     html = client.get("/board").get_data(as_text=True)
     assert "not yet acknowledged" in html and "Away" in html
     assert 'id="escalations-waiting"' in html
+
+
+@freeze_time("2026-11-23 11:00:00")
+def test_every_demo_call_has_a_child_record_and_one_child_is_known_under_two_spellings_in_two_teams(client):
+    demo.seed()
+    db.session.commit()
+    contact_children = db.session.scalars(db.select(ContactChild)).all()
+    assert len(contact_children) == 8 and all(cc.child is not None for cc in contact_children)
+    assert len({cc.child_id for cc in contact_children}) == 8  # no records check yet: one record each
+    anna, ana = (db.session.scalar(db.select(ContactChild).where(ContactChild.name == name))
+                 for name in ("Anna Kouao", "Ana Kouao"))
+    assert anna.child.date_of_birth == ana.child.date_of_birth
+    assert [a.normalised for a in anna.child.addresses] == [a.normalised for a in ana.child.addresses]
+    assert (anna.contact.team.name, ana.contact.team.name) == ("Duty and assessment North",
+                                                               "Duty and assessment South")
+    assert anna.referral.is_open and ana.contact.received_at > anna.contact.received_at
+    sign_in(client, "south", demo.DEMO_PASSWORD)
+    page = client.get(f"/children/{anna.child_id}").get_data(as_text=True)
+    assert "Anna Kouao" in page and "Open work in other teams" in page  # North holds her case

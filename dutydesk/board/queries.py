@@ -12,6 +12,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
 from dutydesk import rules
+from dutydesk.children.queries import EarlierCount, count_earlier_for
 from dutydesk.clock import as_utc, from_london, to_london
 from dutydesk.extensions import db
 from dutydesk.escalations import queries as escalations
@@ -61,6 +62,8 @@ class BoardRow:
     contact: Contact
     child: ContactChild | None
     items: list[BoardItem] = field(default_factory=list)
+    #: Annex A: the contacts and referrals about the child in the months before this call.
+    earlier: EarlierCount | None = None
 
     @property
     def key(self) -> str:
@@ -132,9 +135,14 @@ def load_board(team: Team, filters: BoardFilters, now: datetime) -> Board:
              for obligation in _open_work(team.id)]
     team_items = [item for item in items if not item.is_transfer_out]
     today, last_7_days = _children_referred(team.id, now)
+    rows = _rows([item for item in items if filters.matches(item.obligation)])
+    earlier = count_earlier_for((row.child.child_id, row.contact.received_at) for row in rows if row.child)
+    for row in rows:
+        if row.child is not None:
+            row.earlier = earlier.get((row.child.child_id, row.contact.received_at))
     return Board(
         team=team, now=now, filters=filters,
-        rows=_sorted(_rows([item for item in items if filters.matches(item.obligation)]), filters),
+        rows=_sorted(rows, filters),
         loads=_loads(team_items),
         children_today=today, children_recent=last_7_days,
         children_open=len({child_key for item in team_items for child_key in _children_of(item.obligation)}),

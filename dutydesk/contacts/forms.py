@@ -269,6 +269,17 @@ class ChildSeenForm(LateReasonMixin, FlaskForm):
     save = SubmitField("Record child seen", widget=GovSubmitInput())
 
 
+class InterpreterForm(FlaskForm):
+    """R18: whether an interpreter was used with the child and, if one was needed and not, why."""
+
+    is_used = GovRadioField("Was an interpreter used with the child?", choices=YES_NO,
+                            validators=[require("Say whether an interpreter was used with the child")])
+    reason = TextAreaField("If not, why not?", widget=GovTextArea(),
+                           description="Needed when the child needs an interpreter and none was used",
+                           validators=[Length(max=4000)])
+    save = SubmitField("Record interpreter use", widget=GovSubmitInput())
+
+
 class ReasonForm(FlaskForm):
     reason = TextAreaField("Reason", widget=GovTextArea(),
                            validators=[require("Enter the reason"), Length(max=4000)])

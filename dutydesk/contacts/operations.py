@@ -6,10 +6,11 @@ from datetime import date, datetime
 from dutydesk import permissions, rules
 from dutydesk.absences.queries import get_away
 from dutydesk.access import check_may_change
+from dutydesk.children.operations import create_child_from, link_child
 from dutydesk.display import london
 from dutydesk.errors import DomainError
 from dutydesk.extensions import db
-from dutydesk.models import Contact, ContactChild, Obligation, ObligationKind, Team, User
+from dutydesk.models import Child, Contact, ContactChild, Obligation, ObligationKind, Team, User
 from dutydesk.models.codes import (
     Channel,
     ConcernCategory,
@@ -36,6 +37,11 @@ class ChildDetails:
     #: An unborn child's, who then has no date of birth.
     expected_date_of_birth: date | None = None
     approximate_age: int | None = None
+    #: R2.5: the record of the child already known that the records check found, to link the
+    #: child to; None makes a new record. `records_check` says what the check found, for the
+    #: call's history ("matched on same date of birth", "no match among 12 children").
+    record: Child | None = None
+    records_check: str = ""
 
 
 @dataclass(frozen=True)
@@ -129,6 +135,11 @@ def log_call(details: CallDetails, *, by: User, now: datetime) -> Contact:
     names = ", ".join(child.display_name for child in children)
     record_event(contact, action="logged", by=by, at=now,
                  summary=f"Call logged about {names}; handed to {details.team.name}")
+    for child, given in zip(children, details.children):
+        if given.record is not None:
+            link_child(child, given.record, by=by, now=now, check=given.records_check)
+        else:
+            create_child_from(child, by=by, now=now, check=given.records_check)
     _open_clocks(contact, children, details, by=by, now=now)
     db.session.flush()
     return contact
@@ -160,6 +171,22 @@ def _check_call(details: CallDetails, now: datetime) -> None:
                 f"{details.team.name}: choose who took the call", "put_through_to")
         _check_in(details.put_through_to, details.team, at=details.received_at, now=now,
                   to_do="put the call through to", field="put_through_to")
+
+
+def record_interpreter_use(child: ContactChild, *, is_used: bool, reason: str, by: User, now: datetime) -> None:
+    """R18: record whether an interpreter was used with the child and, when one was needed and
+    not used, why. Recorded again, it replaces the answer; the call's history keeps both."""
+    check_may_change(by, child, now=now)
+    reason = reason.strip()
+    if not is_used and child.interpreter_need is InterpreterNeed.NEEDED and not reason:
+        raise DomainError(f"{child.display_name} needs an interpreter: say why none was used", "reason")
+    child.is_interpreter_used = is_used
+    child.interpreter_not_used_reason = "" if is_used else reason
+    child.interpreter_recorded_at, child.interpreter_recorded_by = now, by
+    record_event(child.contact, action="interpreter", by=by, at=now,
+                 summary=f"{child.display_name}: interpreter {'used' if is_used else 'not used'}"
+                         + (f" ({reason})" if reason and not is_used else ""))
+    db.session.flush()
 
 
 def _check_in(worker: User, team: Team, *, at: datetime, now: datetime, to_do: str, field: str) -> None:

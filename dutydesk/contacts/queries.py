@@ -22,6 +22,7 @@ def get_contact(contact_id: int) -> Contact | None:
         .options(
             # ContactChild.referral: the case a child's referral opened, if any (a backref of Referral).
             selectinload(Contact.children).selectinload(ContactChild.referral),
+            selectinload(Contact.children).selectinload(ContactChild.child),
             selectinload(Contact.obligations).selectinload(Obligation.worker),
             selectinload(Contact.obligations).selectinload(Obligation.met_by),
             selectinload(Contact.obligations).selectinload(Obligation.team),

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from dutydesk import permissions, rules, subjects
 from dutydesk.access import requires
+from dutydesk.children import queries as children
 from dutydesk.clock import now_utc
 from dutydesk.contacts import forms, operations, queries
 from dutydesk.contacts.forms import FLAGS, LogCallForm
@@ -111,8 +112,11 @@ def list_my_calls():
 @requires(permissions.VIEW_CONTACT, reads=subjects.CALL)
 def show_contact(contact_id: int):
     contact = contact_or_404(contact_id)
+    earlier = children.count_earlier_for((child.child_id, contact.received_at) for child in contact.children)
     commit_with_record_view(contact_id)
     return render_template("contacts/show_contact.html", contact=contact, now=now_utc(),
+                           earlier={child.id: earlier.get((child.child_id, contact.received_at))
+                                    for child in contact.children},
                            accept_form=forms.AcceptForm(),
                            escalations=escalation_queries.by_obligation([o.id for o in contact.obligations]),
                            can_accept=operations.is_duty_worker_of(current_user, contact.team))
@@ -205,6 +209,27 @@ def record_child_seen(contact_id: int, child_id: int):
               f"{'alone' if alone else 'not alone'}, {'spoken to' if spoken else 'not spoken to'}", "success")
 
     return record_page(contact, form, "contacts/record_child_seen.html", run, done_url=_contact_url(contact),
+                       child=child)
+
+
+@bp.route("/calls/<int:contact_id>/children/<int:child_id>/interpreter", methods=["GET", "POST"])
+@requires(permissions.RECORD_DUTY_WORK, changes=subjects.CHILD)
+def record_interpreter_use(contact_id: int, child_id: int):
+    contact = contact_or_404(contact_id)
+    child = next((c for c in contact.children if c.id == child_id), None) or abort(404)
+    form = load_form(forms.InterpreterForm)
+    if not form.is_submitted() and child.is_interpreter_used is not None:
+        form.is_used.data = "yes" if child.is_interpreter_used else "no"
+        form.reason.data = child.interpreter_not_used_reason
+
+    def run(at):
+        is_used = form.is_used.data == "yes"
+        operations.record_interpreter_use(child, is_used=is_used, reason=form.reason.data or "", by=current_user,
+                                          now=now_utc())
+        flash(f"Recorded that an interpreter was {'used' if is_used else 'not used'} with {child.display_name}",
+              "success")
+
+    return record_page(contact, form, "contacts/record_interpreter_use.html", run, done_url=_contact_url(contact),
                        child=child)
 
 

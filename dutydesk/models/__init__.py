@@ -10,6 +10,7 @@ from dutydesk.models.audit import (
     RecordView,
     SignInAttempt,
 )
+from dutydesk.models.children import Child, ChildAddress, ChildEvent, ChildName
 from dutydesk.models.cases import (
     Referral,
     ScreeningDecision,
@@ -32,6 +33,10 @@ __all__ = [
     "Escalation",
     "InboxChannel",
     "InboxItem",
+    "Child",
+    "ChildAddress",
+    "ChildEvent",
+    "ChildName",
     "Contact",
     "ContactChild",
     "ContactEvent",

@@ -91,3 +91,63 @@ class ConfirmationMethod(LabelledEnum):
     ONLINE_FORM = ("online_form", "Online referral form")
     LETTER = ("letter", "Letter")
     FAX = ("fax", "Fax")
+
+
+class Sex(LabelledEnum):
+    """DfE Children in Need census `Sex` (from 2024-25; it replaces GenderCurrent)."""
+
+    MALE = ("M", "Male")
+    FEMALE = ("F", "Female")
+    UNKNOWN = ("U", "Not known, not recorded, or unborn")
+
+
+class Ethnicity(LabelledEnum):
+    """DfE Children in Need census `Ethnicity`: the main codes of the school census."""
+
+    WHITE_BRITISH = ("WBRI", "White British")
+    WHITE_IRISH = ("WIRI", "White Irish")
+    IRISH_TRAVELLER = ("WIRT", "Traveller of Irish heritage")
+    WHITE_OTHER = ("WOTH", "Any other White background")
+    GYPSY_ROMA = ("WROM", "Gypsy or Roma")
+    WHITE_BLACK_CARIBBEAN = ("MWBC", "White and Black Caribbean")
+    WHITE_BLACK_AFRICAN = ("MWBA", "White and Black African")
+    WHITE_ASIAN = ("MWAS", "White and Asian")
+    MIXED_OTHER = ("MOTH", "Any other mixed background")
+    INDIAN = ("AIND", "Indian")
+    PAKISTANI = ("APKN", "Pakistani")
+    BANGLADESHI = ("ABAN", "Bangladeshi")
+    ASIAN_OTHER = ("AOTH", "Any other Asian background")
+    CARIBBEAN = ("BCRB", "Caribbean")
+    AFRICAN = ("BAFR", "African")
+    BLACK_OTHER = ("BOTH", "Any other Black background")
+    CHINESE = ("CHNE", "Chinese")
+    OTHER = ("OOTH", "Any other ethnic group")
+    REFUSED = ("REFU", "Refused")
+    NOT_OBTAINED = ("NOBT", "Information not yet obtained")
+
+
+class Disability(LabelledEnum):
+    """DfE Children in Need census `Disability`: a child may have several, or NONE."""
+
+    NONE = ("NONE", "No disability")
+    MOBILITY = ("MOB", "Mobility")
+    HAND_FUNCTION = ("HAND", "Hand function")
+    PERSONAL_CARE = ("PC", "Personal care")
+    INCONTINENCE = ("INC", "Incontinence")
+    COMMUNICATION = ("COMM", "Communication")
+    LEARNING = ("LD", "Learning")
+    HEARING = ("HEAR", "Hearing")
+    VISION = ("VIS", "Vision")
+    BEHAVIOUR = ("BEH", "Behaviour")
+    CONSCIOUSNESS = ("CON", "Consciousness")
+    AUTISM = ("AUT", "Autism")
+    OTHER = ("DDA", "Other")
+
+
+class NameKind(LabelledEnum):
+    """What a name on a child's record is: the name they go by now, or another they are known by."""
+
+    CURRENT = ("current", "Legal or current name")
+    KNOWN_AS = ("known_as", "Known as")
+    OTHER_SURNAME = ("other_surname", "Other surname")
+    ALIAS = ("alias", "Other spelling or alias")

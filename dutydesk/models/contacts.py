@@ -101,8 +101,20 @@ class ContactChild(db.Model):
     #: R18: the child's first language, as the caller gave it; empty when not known.
     first_language: Mapped[str] = mapped_column(String(100))
     interpreter_need: Mapped[InterpreterNeed] = mapped_column(StrEnumType(InterpreterNeed))
+    #: The child's own record, the same across every call about them. Always set: log_call links
+    #: every child, and the migration that made the records linked every earlier one. Nullable
+    #: only because SQLite cannot add a NOT NULL foreign key to a table in place.
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id"), index=True, nullable=True)
+    #: R18: whether an interpreter was used with the child (None: not recorded yet), and, when
+    #: one was needed and not used, why; recorded by the duty team.
+    is_interpreter_used: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    interpreter_not_used_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    interpreter_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    interpreter_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
 
     contact: Mapped[Contact] = relationship(back_populates="children")
+    child: Mapped["Child | None"] = relationship(back_populates="contact_children")  # noqa: F821
+    interpreter_recorded_by: Mapped[User | None] = relationship(foreign_keys=[interpreter_recorded_by_id])
 
     @property
     def display_name(self) -> str:
@@ -111,6 +123,15 @@ class ContactChild(db.Model):
     @property
     def is_unborn(self) -> bool:
         return self.expected_date_of_birth is not None
+
+    @property
+    def interpreter_use(self) -> str:
+        """R18, as the call page reads it: whether an interpreter was used and, if not, why."""
+        if self.is_interpreter_used is None:
+            return "Not recorded"
+        if self.is_interpreter_used:
+            return "Yes"
+        return f"No: {self.interpreter_not_used_reason}" if self.interpreter_not_used_reason else "No"
 
     @property
     def age_description(self) -> str:

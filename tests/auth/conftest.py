@@ -84,7 +84,9 @@ def teams() -> World:
     sweep(at(NOW), send_email=False)  # the earlier call's hand-offs are overdue: escalated to Mo
     escalation = db.session.scalar(select(Escalation).where(Escalation.level == EscalationLevel.MANAGER)
                                    .order_by(Escalation.id))
+    record = referred.children[0].child  # the child's record: North holds their case
     ids = {"contact_id": contact.id, "child_id": contact.children[0].id, "obligation_id": action.id,
+           "child_record_id": record.id, "name_id": record.names[0].id, "address_id": record.addresses[0].id,
            "referral_id": referral.id, "transfer_id": transfer.id, "discussion_id": discussion.id,
            "absence_id": absence.id, "inbox_item_id": letter.id, "escalation_id": escalation.id,
            "user_id": spare.id, "team_id": west.id}

@@ -137,10 +137,11 @@ def test_a_call_cannot_be_put_through_to_a_worker_of_another_team(people):
         log(people, is_put_through=True, put_through_to=stranger)
 
 
-def test_logging_writes_the_first_line_of_history(people):
+def test_logging_writes_the_first_lines_of_history_the_call_and_the_childs_new_record(people):
     contact = log(people)
-    assert [e.action for e in contact.events] == ["logged"]
+    assert [e.action for e in contact.events] == ["logged", "child_record_made"]
     assert "Leo Martin" in contact.events[0].summary
+    assert contact.events[1].summary == f"Leo Martin: new child's record {contact.children[0].child.reference}"
 
 
 def test_recording_the_verbal_handoff_meets_its_clock_once(people):

@@ -170,6 +170,7 @@ def everything(frozen):
         "transfer": transfer.id, "action": action.id, "absence": absence.id, "letter": letter.id,
         "escalation": escalation.id, "empty": empty.id, "closed": closed.id,
         "screening": obligation_of(call, ObligationKind.SCREENING_DECISION).id,
+        "record": child.child_id, "name": child.child.names[0].id, "address": child.child.addresses[0].id,
     }
 
 
@@ -202,6 +203,16 @@ SUBMISSIONS = {
         "attendees-0-agency": "Metropolitan Police", "record": "Agreed a joint visit.",
         "action_points-0-title": "", "circulated_to": "DS Khan", "circulated_date": DAY, "circulated_time": "10:30",
         "review_on": ["30", "11", "2026"], "save": "y"}),
+    "contacts.record_interpreter_use": ("worker", "/calls/{call}/children/{child}/interpreter", None, lambda ids: {
+        "is_used": "no", "reason": "None could be found for Tigrinya at night"}),
+    "children.add_name": ("worker", "/children/{record}/names/new", None, lambda ids: {
+        "kind": "alias", "full_name": "Leon Martin"}),
+    "children.end_name": ("worker", "/children/{record}/names/{name}/end", None, lambda ids: {"on": DAY}),
+    "children.add_address": ("worker", "/children/{record}/addresses/new", None, lambda ids: {
+        "address": "14 Lansdowne Road, London N17 9XE", "from_date": DAY}),
+    "children.end_address": ("worker", "/children/{record}/addresses/{address}/end", None, lambda ids: {"on": DAY}),
+    "children.correct_details": ("manager", "/children/{record}/details", None, lambda ids: {
+        "sex": "M", "ethnicity": "WBRI", "disabilities": ["NONE"], "upn": "B801200005001"}),
     "work.add_action": ("worker", "/calls/{call}/actions/new", None, lambda ids: {
         "title": "Check school attendance", "child": "call", "worker_id": str(ids["worker"]),
         "due_date": ["24", "11", "2026"], "due_time": "14:30"}),

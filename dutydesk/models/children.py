@@ -1,0 +1,175 @@
+"""The child as a record of their own, across every call and case about them (R2.5, R18, R58).
+
+A call's `ContactChild` is the child as that caller described them; a `Child` is the child
+themselves, linked from every call about them. Their names and addresses are history: rows are
+added and, when a name or an address stops being theirs, ended, never changed or deleted
+(guards.END_ONLY), so that a spelling used years ago still finds the child.
+"""
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dutydesk.extensions import db
+from dutydesk.models.codes import Disability, Ethnicity, InterpreterNeed, NameKind, Sex
+from dutydesk.models.people import User
+from dutydesk.models.types import StrEnumType, UTCDateTime
+
+
+class Child(db.Model):
+    """One child, whatever they were called on each call about them."""
+
+    __tablename__ = "children"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    date_of_birth: Mapped[date | None] = mapped_column(Date, nullable=True)
+    #: Set only for an unborn child (who then has no date of birth).
+    expected_date_of_birth: Mapped[date | None] = mapped_column(Date, nullable=True)
+    #: CIN census Sex: U while not known (and for an unborn child).
+    sex: Mapped[Sex] = mapped_column(StrEnumType(Sex, 1), default=Sex.UNKNOWN)
+    #: CIN census Ethnicity; None: not asked yet (NOBT: asked, not yet obtained; REFU: refused).
+    ethnicity: Mapped[Ethnicity | None] = mapped_column(StrEnumType(Ethnicity, 4), nullable=True)
+    #: CIN census Disability codes (a child may have several, or ["NONE"]); None: not yet known.
+    disabilities: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    #: The DfE Unique Pupil Number, upper case without spaces (children.upn checks it).
+    upn: Mapped[str | None] = mapped_column(String(13), nullable=True, index=True)
+    #: R18: the child's first language; empty when not known.
+    first_language: Mapped[str] = mapped_column(String(100), default="")
+    interpreter_need: Mapped[InterpreterNeed] = mapped_column(StrEnumType(InterpreterNeed),
+                                                              default=InterpreterNeed.NOT_KNOWN)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: The record this one was found to be the same child as, and merged into; a merged record
+    #: is kept (and may be unmerged), never deleted.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("children.id"), nullable=True, index=True)
+
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    merged_into: Mapped["Child | None"] = relationship(remote_side=[id])
+    names: Mapped[list["ChildName"]] = relationship(back_populates="child", order_by="ChildName.id")
+    addresses: Mapped[list["ChildAddress"]] = relationship(back_populates="child", order_by="ChildAddress.id")
+    contact_children: Mapped[list["ContactChild"]] = relationship(  # noqa: F821
+        back_populates="child", order_by="ContactChild.id")
+
+    @property
+    def reference(self) -> str:
+        return f"CH{self.id:06d}"
+
+    @property
+    def current_names(self) -> list["ChildName"]:
+        """The names the child goes by now (not ended), their legal or current name first."""
+        return sorted((name for name in self.names if name.is_current),
+                      key=lambda name: (name.kind is not NameKind.CURRENT, -name.id))
+
+    @property
+    def former_names(self) -> list["ChildName"]:
+        """The names the child no longer goes by, the latest to end first."""
+        return sorted((name for name in self.names if not name.is_current), key=lambda name: (name.to_date, name.id),
+                      reverse=True)
+
+    @property
+    def display_name(self) -> str:
+        """The child's current name, the latest recorded; "Name not known" when there is none."""
+        current = [name for name in self.current_names if name.kind is NameKind.CURRENT]
+        return current[0].full_name if current else "Name not known"
+
+    @property
+    def addresses_over_time(self) -> list["ChildAddress"]:
+        """Every address, those the child lives at now first, then the rest, the latest to end first."""
+        return sorted(self.addresses, key=lambda a: (a.is_current, a.to_date or a.from_date or a.recorded_at.date(),
+                                                     a.id), reverse=True)
+
+    @property
+    def disability_codes(self) -> list[Disability] | None:
+        return None if self.disabilities is None else [Disability(code) for code in self.disabilities]
+
+    @property
+    def is_unborn(self) -> bool:
+        return self.expected_date_of_birth is not None
+
+    @property
+    def birth_description(self) -> str:
+        """'Born 27 Mar 2019', 'Unborn, due 3 Mar 2027' or 'Not known'."""
+        if self.date_of_birth is not None:
+            return f"Born {self.date_of_birth:%-d %b %Y}"
+        if self.expected_date_of_birth is not None:
+            return f"Unborn, due {self.expected_date_of_birth:%-d %b %Y}"
+        return "Not known"
+
+
+class ChildName(db.Model):
+    """A name a child has, or had: added, and ended when it stops being theirs; never changed."""
+
+    __tablename__ = "child_names"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    kind: Mapped[NameKind] = mapped_column(StrEnumType(NameKind))
+    #: The name as typed; the parts below are a reading of it (children.names.split_name).
+    full_name: Mapped[str] = mapped_column(String(200))
+    given_names: Mapped[str] = mapped_column(String(200), default="")
+    family_name: Mapped[str] = mapped_column(String(200), default="")
+    #: Since when, and until when, the child had the name, as far as is known. The end date is
+    #: set once (guards.END_ONLY): its value before a change is always loaded, to be checked.
+    from_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    to_date: Mapped[date | None] = mapped_column(Date, nullable=True, active_history=True)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: Who ended the name and when (None when it was recorded with its end date already).
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+
+    child: Mapped[Child] = relationship(back_populates="names")
+    recorded_by: Mapped[User] = relationship(foreign_keys=[recorded_by_id])
+    ended_by: Mapped[User | None] = relationship(foreign_keys=[ended_by_id])
+
+    @property
+    def is_current(self) -> bool:
+        return self.to_date is None
+
+
+class ChildAddress(db.Model):
+    """An address a child lives, or lived, at: added, and ended when they move; never changed."""
+
+    __tablename__ = "child_addresses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    #: As typed.
+    address: Mapped[str] = mapped_column(Text)
+    #: For comparing addresses written differently (children.addresses.normalise_address).
+    normalised: Mapped[str] = mapped_column(Text, default="")
+    #: The postcode read from the address, as "N17 6AB"; None when it has none (or only part).
+    postcode: Mapped[str | None] = mapped_column(String(8), nullable=True, index=True)
+    from_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    to_date: Mapped[date | None] = mapped_column(Date, nullable=True, active_history=True)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+
+    child: Mapped[Child] = relationship(back_populates="addresses")
+    recorded_by: Mapped[User] = relationship(foreign_keys=[recorded_by_id])
+    ended_by: Mapped[User | None] = relationship(foreign_keys=[ended_by_id])
+
+    @property
+    def is_current(self) -> bool:
+        return self.to_date is None
+
+
+class ChildEvent(db.Model):
+    """One change to a child's record (a name added, the sex corrected): who, when, from what to
+    what. Never changed once written."""
+
+    __tablename__ = "child_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: A short machine-readable name: created, name_added, name_ended, address_added, corrected...
+    action: Mapped[str] = mapped_column(String(50))
+    summary: Mapped[str] = mapped_column(Text)
+
+    child: Mapped[Child] = relationship()
+    by: Mapped[User] = relationship()
