@@ -142,3 +142,8 @@ def test_an_earlier_address_agrees_and_says_so():
 def test_rank_returns_at_most_the_limit_and_nobody_unrelated():
     assert len(rank(ChildQuery(full_name="Anna Kouao"), KNOWN, limit=1)) == 1
     assert rank(ChildQuery(full_name="Xavier Pemberton", date_of_birth=date(2004, 4, 4)), KNOWN) == []
+
+
+def test_a_name_alone_typed_with_two_slips_still_offers_the_child_while_the_handler_types():
+    match = best(ChildQuery(full_name="Ana Kuao"))[0]
+    assert (match.candidate_id, match.strength) == (ANNA.id, "possible")
