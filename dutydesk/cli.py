@@ -1,5 +1,5 @@
 """Flask commands: `flask --app dutydesk seed-demo`, `create-user`, `deactivate-user`, `set-roles`,
-`reset-password`, `scheduler`, `sweep`. The account commands run the operations the
+`reset-password`, `scheduler`, `sweep`, `index-children`. The account commands run the operations the
 administration pages run (people/operations.py), recorded as changes made at the command line."""
 
 import logging
@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from dutydesk import demo
 from dutydesk.auth.operations import get_user_by_username
+from dutydesk.children.search import rebuild_index
 from dutydesk.clock import now_utc
 from dutydesk.errors import DomainError
 from dutydesk.escalations.sweep import sweep as run_sweep
@@ -27,6 +28,7 @@ def init_app(app) -> None:
     app.cli.add_command(reset_password)
     app.cli.add_command(scheduler)
     app.cli.add_command(sweep)
+    app.cli.add_command(index_children)
 
 
 @click.command("seed-demo")
@@ -135,3 +137,11 @@ def sweep():
 
     SIGTERM or Ctrl-C stops it early, as it stops the scheduler: nothing claimed is left waiting."""
     click.echo(run_sweep(now_utc(), stop=stop_on_signals()))
+
+
+@click.command("index-children")
+def index_children():
+    """Add the records check's search keys that any child's record lacks (after a purge or an import)."""
+    added = rebuild_index()
+    db.session.commit()
+    click.echo(f"Added {added} search key(s).")

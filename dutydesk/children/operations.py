@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from dutydesk.access import check_may_change
 from dutydesk.children.addresses import is_unknown_address, normalise_address, parse_postcode
+from dutydesk.children.search import index_child
 from dutydesk.children.names import is_unknown_name, split_name, tidy
 from dutydesk.children.upn import clean_upn, upn_problem
 from dutydesk.clock import to_london
@@ -74,6 +75,7 @@ def create_child_from(contact_child: ContactChild, *, by: User, now: datetime, c
         _new_address(child, tidy(contact_child.address), by=by, now=now)
     contact_child.child = child
     db.session.flush()  # the record's reference is its id
+    index_child(child)
     record_event(contact_child.contact, action="child_record_made", by=by, at=now,
                  summary=_with_check(f"{contact_child.display_name}: new child's record {child.reference}", check))
     return child
@@ -94,6 +96,8 @@ def link_child(contact_child: ContactChild, child: Child, *, by: User, now: date
     added = _add_what_the_call_says(child, contact_child, by=by, now=now)
     contact_child.child = child
     db.session.flush()  # the call's reference is its id
+    if added:
+        index_child(child)
     contact = contact_child.contact
     _record_change(child, action="call_linked", by=by, now=now,
                    summary=f"Call {contact.reference} linked" + (f"; added {', '.join(added)}" if added else ""))
@@ -157,7 +161,7 @@ def add_name(child: Child, *, kind: NameKind, full_name: str, by: User, now: dat
                      given_names=given_names, family_name=family_name)
     _record_change(child, action="name_added", by=by, now=now,
                    summary=f"Name added: {full_name} ({kind.label.lower()}{_span(from_date, to_date)})")
-    db.session.flush()
+    index_child(child)
     return name
 
 
@@ -184,7 +188,7 @@ def add_address(child: Child, *, address: str, by: User, now: datetime, from_dat
     row = _new_address(child, text, by=by, now=now, from_date=from_date, to_date=to_date)
     _record_change(child, action="address_added", by=by, now=now,
                    summary=f"Address added: {tidy(text)}{_span(from_date, to_date, ' (', ')')}")
-    db.session.flush()
+    index_child(child)
     return row
 
 

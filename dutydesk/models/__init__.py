@@ -10,7 +10,7 @@ from dutydesk.models.audit import (
     RecordView,
     SignInAttempt,
 )
-from dutydesk.models.children import Child, ChildAddress, ChildEvent, ChildName
+from dutydesk.models.children import Child, ChildAddress, ChildEvent, ChildName, ChildSearchKey, RecordsCheck
 from dutydesk.models.cases import (
     Referral,
     ScreeningDecision,
@@ -37,6 +37,7 @@ __all__ = [
     "ChildAddress",
     "ChildEvent",
     "ChildName",
+    "ChildSearchKey",
     "Contact",
     "ContactChild",
     "ContactEvent",
@@ -45,6 +46,7 @@ __all__ = [
     "Obligation",
     "ObligationKind",
     "RecordView",
+    "RecordsCheck",
     "Referral",
     "Role",
     "RoleGrant",

@@ -173,3 +173,57 @@ class ChildEvent(db.Model):
 
     child: Mapped[Child] = relationship()
     by: Mapped[User] = relationship()
+
+
+class ChildSearchKey(db.Model):
+    """One blocking key of a child's record (children.search_keys): derived from their names,
+    dates and addresses, kept in step by children.search.index_child, and rebuilt from them at
+    will (`flask children index`), so purgeable."""
+
+    __tablename__ = "child_search_keys"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), primary_key=True, index=True)
+
+
+class RecordsCheck(db.Model):
+    """R2.5: the records check made for a child named on a call, and what the handler did with it:
+    linked the call's child to a record it offered, or made a new record. Never changed."""
+
+    __tablename__ = "records_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_child_id: Mapped[int] = mapped_column(ForeignKey("contact_children.id"), index=True)
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    checked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: How many known children the check weighed.
+    weighed: Mapped[int] = mapped_column(default=0)
+    #: The children it offered, best first: [{"child_id", "score", "is_likely", "reasons": [...]}].
+    offered: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    #: The record the call's child was linked to, or the new record made for them.
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    #: True when linked to a record already known; False when a new record was made.
+    is_linked: Mapped[bool] = mapped_column(default=False)
+
+    contact_child: Mapped["ContactChild"] = relationship()  # noqa: F821
+    checked_by: Mapped[User] = relationship()
+    child: Mapped[Child] = relationship()
+
+    @property
+    def chosen(self) -> dict | None:
+        """The offer the handler linked to, when they did."""
+        return next((offer for offer in self.offered if offer["child_id"] == self.child_id), None) \
+            if self.is_linked else None
+
+    @property
+    def outcome(self) -> str:
+        """"Linked to CH000012, matched on same date of birth, similar surname (Kouao / Kuao)",
+        "New record CH000031: no match among 12 children weighed" or "... none chosen of 2 offered"."""
+        if self.is_linked:
+            chosen = self.chosen
+            matched = f", matched on {', '.join(chosen['reasons'])}" if chosen and chosen["reasons"] else ""
+            return f"Linked to {self.child.reference}{matched}"
+        if not self.offered:
+            return f"New record {self.child.reference}: no match among {self.weighed} children weighed"
+        return (f"New record {self.child.reference}: none of the {len(self.offered)} children offered "
+                f"(of {self.weighed} weighed) was this child")

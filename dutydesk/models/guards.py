@@ -13,9 +13,9 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from dutydesk.models.audit import AdminChange, ContactEvent, RecordView, SignInAttempt
-from dutydesk.models.children import ChildAddress, ChildEvent, ChildName
+from dutydesk.models.children import ChildAddress, ChildEvent, ChildName, RecordsCheck
 
-APPEND_ONLY = (AdminChange, ChildEvent, ContactEvent, RecordView, SignInAttempt)
+APPEND_ONLY = (AdminChange, ChildEvent, ContactEvent, RecordView, RecordsCheck, SignInAttempt)
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,8 @@ REFUSAL_FUNCTION = "dutydesk_refuse"
 #: Sessions are ended, not deleted, when someone signs out; an ended session is of no use to
 #: anyone and may be purged later. A form's claimed token matters only while the form can still
 #: be posted again (core/submissions.py).
-PURGEABLE_TABLES = ("form_drafts", "form_submissions", "user_sessions")
+#: A child's search keys are derived from their record and rebuilt from it (children.search).
+PURGEABLE_TABLES = ("child_search_keys", "form_drafts", "form_submissions", "user_sessions")
 
 _NAME = re.compile(r"[a-z_][a-z0-9_]*\Z")
 
