@@ -28,6 +28,14 @@ from dutydesk.models import (
 )
 
 
+def record_ids_of(child_id: int) -> set[int]:
+    """The record and every record merged into it (directly or through another): the same child,
+    whose calls, cases and views are all theirs. A merged record's own page shows only its own."""
+    from dutydesk.children.search import merged_family
+
+    return merged_family([child_id])[child_id]
+
+
 def get_child(child_id: int) -> Child | None:
     """A child's record with its names and addresses, in a fixed number of queries."""
     return db.session.scalar(

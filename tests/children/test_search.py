@@ -94,3 +94,15 @@ def test_the_index_command_says_how_many_keys_it_added(app, people):
 
     assert result.output == f"Added {expected} search key(s).\n"
     assert db.session.scalar(select(func.count()).select_from(ChildSearchKey)) == expected
+
+
+def test_a_records_family_is_itself_and_every_record_merged_into_it(people):
+    from dutydesk.children.queries import record_ids_of
+
+    first, second, third = (call_about(people, name=name).children[0].child
+                            for name in ("Anna Kouao", "Ana Kouao", "Anna Kuoao"))
+    second.merged_into, third.merged_into = first, second
+    db.session.flush()
+
+    assert record_ids_of(first.id) == {first.id, second.id, third.id}
+    assert record_ids_of(second.id) == {second.id, third.id}
