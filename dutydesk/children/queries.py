@@ -10,6 +10,7 @@ from sqlalchemy import func, literal, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
 from dutydesk import rules
+from dutydesk.children.search import merged_family
 from dutydesk.clock import as_utc
 from dutydesk.extensions import db
 from dutydesk.models import (
@@ -31,8 +32,6 @@ from dutydesk.models import (
 def record_ids_of(child_id: int) -> set[int]:
     """The record and every record merged into it (directly or through another): the same child,
     whose calls, cases and views are all theirs. A merged record's own page shows only its own."""
-    from dutydesk.children.search import merged_family
-
     return merged_family([child_id])[child_id]
 
 
