@@ -5,9 +5,9 @@ and linking a call is written to the call's."""
 from datetime import date, datetime
 
 from dutydesk.access import check_may_change
-from dutydesk.children.addresses import is_unknown_address, normalise_address, parse_postcode
+from dutydesk.children.normalise import (is_unknown_address, is_unknown_name, normalise_address, parse_postcode,
+                                         split_name, tidy)
 from dutydesk.children.search import index_child
-from dutydesk.children.names import is_unknown_name, split_name, tidy
 from dutydesk.children.upn import clean_upn, upn_problem
 from dutydesk.clock import to_london
 from dutydesk.errors import DomainError

@@ -105,7 +105,7 @@ class ChildName(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
     kind: Mapped[NameKind] = mapped_column(StrEnumType(NameKind))
-    #: The name as typed; the parts below are a reading of it (children.names.split_name).
+    #: The name as typed; the parts below are a reading of it (children.normalise.split_name).
     full_name: Mapped[str] = mapped_column(String(200))
     given_names: Mapped[str] = mapped_column(String(200), default="")
     family_name: Mapped[str] = mapped_column(String(200), default="")
@@ -137,7 +137,7 @@ class ChildAddress(db.Model):
     child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
     #: As typed.
     address: Mapped[str] = mapped_column(Text)
-    #: For comparing addresses written differently (children.addresses.normalise_address).
+    #: For comparing addresses written differently (children.normalise.normalise_address).
     normalised: Mapped[str] = mapped_column(Text, default="")
     #: The postcode read from the address, as "N17 6AB"; None when it has none (or only part).
     postcode: Mapped[str | None] = mapped_column(String(8), nullable=True, index=True)
