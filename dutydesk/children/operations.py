@@ -13,6 +13,7 @@ from dutydesk.clock import to_london
 from dutydesk.errors import DomainError
 from dutydesk.extensions import db
 from dutydesk.models import Child, ChildAddress, ChildEvent, ChildName, ContactChild, User
+from dutydesk.models.children import Period
 from dutydesk.models.codes import Disability, Ethnicity, InterpreterNeed, NameKind, Sex
 from dutydesk.work.operations import record_event
 
@@ -203,7 +204,7 @@ def end_address(address: ChildAddress, *, on: date, by: User, now: datetime) -> 
     return address
 
 
-def _check_end(row: ChildName | ChildAddress, on: date, now: datetime, *, what: str) -> None:
+def _check_end(row: Period, on: date, now: datetime, *, what: str) -> None:
     if not row.is_current:
         raise DomainError(f"The record already says {what} ended on {row.to_date:%-d %B %Y}")
     if on > to_london(now).date():
@@ -212,7 +213,7 @@ def _check_end(row: ChildName | ChildAddress, on: date, now: datetime, *, what: 
         raise DomainError(f"The day {what} ended cannot be before {row.from_date:%-d %B %Y}, when it began", "on")
 
 
-def _end(row: ChildName | ChildAddress, *, on: date, by: User, now: datetime) -> None:
+def _end(row: Period, *, on: date, by: User, now: datetime) -> None:
     row.to_date, row.ended_at, row.ended_by = on, now, by
 
 
