@@ -77,7 +77,7 @@ def create_child_from(contact_child: ContactChild, *, by: User, now: datetime, c
     contact_child.child = child
     db.session.flush()  # the record's reference is its id
     index_child(child)
-    record_event(contact_child.contact, action="child_record_made", by=by, at=now,
+    record_event(contact_child.contact, action="child_record_made", by=by, at=now, child=contact_child,
                  summary=_with_check(f"{contact_child.display_name}: new child's record {child.reference}", check))
     return child
 
@@ -102,7 +102,7 @@ def link_child(contact_child: ContactChild, child: Child, *, by: User, now: date
     contact = contact_child.contact
     _record_change(child, action="call_linked", by=by, now=now,
                    summary=f"Call {contact.reference} linked" + (f"; added {', '.join(added)}" if added else ""))
-    record_event(contact, action="child_record_linked", by=by, at=now,
+    record_event(contact, action="child_record_linked", by=by, at=now, child=contact_child,
                  summary=_with_check(f"{contact_child.display_name}: linked to child's record {child.reference}",
                                      check))
     return child
