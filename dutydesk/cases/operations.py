@@ -144,7 +144,7 @@ def record_screening_decision(
         summary += f"; joint investigation with the police, social-care manager {social_care_manager.display_name}"
     if onward is not None:
         summary += f"; referred on to {onward.agency.strip()} ({onward.purpose.strip()}), agreed by {onward.agreed_by.display_name}"
-    record_event(contact, action="decision", by=by, at=now, summary=summary)
+    record_event(contact, action="decision", by=by, at=now, summary=summary, child=child)
     db.session.flush()
     return decision
 
@@ -233,7 +233,7 @@ def allocate_case(referral: Referral, *, to: User, by: User, now: datetime) -> R
     referral.unallocated_reason, referral.contingency, referral.unallocated_since = "", "", None
     for obligation in _open_work_of(referral):
         obligation.worker, obligation.team = to, referral.team
-    record_event(referral.contact, action="allocated", by=by, at=now,
+    record_event(referral.contact, action="allocated", by=by, at=now, child=referral.child,
                  summary=f"Case of {referral.child.display_name} allocated to {to.display_name}")
     db.session.flush()
     return referral
@@ -259,6 +259,7 @@ def record_unallocated(referral: Referral, *, reason: str, contingency: str, by:
     summary = f"Case of {referral.child.display_name} "
     summary += f"taken from {previous.display_name}: " if previous else "unallocated: "
     record_event(referral.contact, action=TAKEN_FROM_WORKER if previous else "unallocated", by=by, at=now,
+                 child=referral.child,
                  summary=summary + f"{referral.unallocated_reason}. Contingency: {referral.contingency}")
     db.session.flush()
     return referral
@@ -275,7 +276,7 @@ def unallocate_leavers_cases(worker: User, *, by: User, now: datetime) -> list[R
         referral.unallocated_since = now
         referral.unallocated_reason = f"{WORKER_LEFT}: {worker.display_name} left on {to_london(now):%-d %B %Y}"
         referral.contingency = ""
-        record_event(referral.contact, action=TAKEN_FROM_WORKER, by=by, at=now,
+        record_event(referral.contact, action=TAKEN_FROM_WORKER, by=by, at=now, child=referral.child,
                      summary=f"Case of {referral.child.display_name} taken from {worker.display_name}: "
                              f"{referral.unallocated_reason}. It waits to be allocated in {referral.team.name}")
     db.session.flush()
@@ -301,7 +302,7 @@ def request_transfer(referral: Referral, *, to_team: Team, reason: str, by: User
     transfer = Transfer(referral=referral, from_team_id=referral.team_id, to_team=to_team, reason=reason.strip(),
                         requested_at=now, requested_by=by, obligation=acceptance)
     db.session.add(transfer)
-    record_event(referral.contact, action="transfer_requested", by=by, at=now,
+    record_event(referral.contact, action="transfer_requested", by=by, at=now, child=referral.child,
                  summary=f"Transfer of {referral.child.display_name} to {to_team.name} requested: {reason.strip()}")
     db.session.flush()
     return transfer
@@ -325,7 +326,7 @@ def accept_transfer(transfer: Transfer, *, by: User, now: datetime) -> Transfer:
     referral.contingency = ""
     for obligation in _open_work_of(referral):
         obligation.team, obligation.worker = transfer.to_team, None
-    record_event(referral.contact, action="transfer_accepted", by=by, at=now,
+    record_event(referral.contact, action="transfer_accepted", by=by, at=now, child=referral.child,
                  summary=f"{transfer.to_team.name} accepted the transfer of {referral.child.display_name} "
                          f"from {transfer.from_team.name}")
     db.session.flush()
@@ -405,7 +406,7 @@ def record_strategy_discussion(
         action = add_action(contact, title=point.title, owner=point.owner, due_at=point.due_at, by=by, now=now,
                             child=child)
         db.session.add(StrategyActionPoint(discussion_id=discussion.id, obligation_id=action.id))
-    record_event(contact, action="strategy_discussion", by=by, at=now,
+    record_event(contact, action="strategy_discussion", by=by, at=now, child=child,
                  summary=f"Strategy discussion about {child.display_name} on {to_london(held_at):%-d %B %Y} "
                          f"recorded: {len(attendees)} took part, {len(action_points)} action points, "
                          f"review by {to_london(review_due):%-d %B %Y}")

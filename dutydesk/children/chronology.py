@@ -5,7 +5,8 @@ hand-offs, the referrer's confirmation, the police informed, the child seen, an 
 strategy discussion reviewed); screening decisions; the referral, its transfers and its
 closure; strategy discussions; escalations and their acknowledgements. What only a call's
 history holds (a case allocated or taken from its worker, work reassigned or released by a
-leaver, a reason given for a clock) comes from the call's history lines.
+leaver, a reason given for a clock) comes from the call's history lines: each line says which
+of the call's children it is about, or (written before lines said so) names them in its words.
 
 A chronology is over a set of `ContactChild` ids: the children named on calls who are the
 same child. Whatever is about the whole call (its hand-offs, the police informed) belongs to
@@ -268,6 +269,7 @@ def _actions_added(scope: _Scope) -> Iterator[ChronologyEvent]:
         if action.kind is not ObligationKind.ACTION:
             continue
         line = next((line for line in lines if line.contact_id == action.contact_id and line.at == action.created_at
+                     and line.contact_child_id in (None, action.child_id)
                      and line.summary.endswith(f": {action.title}")), None)
         if line is not None:
             lines.remove(line)
@@ -370,12 +372,22 @@ _HISTORY_KINDS = {
 _HISTORY_ACTIONS = (*_HISTORY_KINDS, "action_added")
 
 
+def _children_of(line: ContactEvent, contact: Contact) -> list[ContactChild]:
+    """The children of the call a history line is about: the one it was recorded about, when it
+    was about one; every child, on a call about one child; or else those it names (below)."""
+    if line.contact_child_id is not None:
+        return [child for child in contact.children if child.id == line.contact_child_id]
+    return _named_children(line, contact) if len(contact.children) > 1 else contact.children
+
+
 def _named_children(line: ContactEvent, contact: Contact) -> list[ContactChild]:
-    """The children of the call a history line is about, as the operations name them in it:
-    "Case of Leo Martin allocated..." (cases/operations.py), "Screening decision (Leo Martin)
-    reassigned..." (work/operations.py), "Child seen (Leo Martin): ..." (a reason), "...
-    (Leo Martin) now with Duty North" (a leaver's work). A line naming none, or naming the call
-    itself ("Police informed (C000123)"), is about the whole call: every child."""
+    """The children of the call a line recorded about none of them names, as the operations name
+    them in it: a leaver's work of several children "... (Leo Martin); ... (Mia Martin) now with
+    Duty North" (people/operations.py), and every line written before lines kept their child
+    (e08222ac41cc): "Case of Leo Martin allocated..." (cases/operations.py), "Screening decision
+    (Leo Martin) reassigned..." (work/operations.py), "Child seen (Leo Martin): ..." (a reason). A
+    line naming none, or naming the call itself ("Police informed (C000123)"), is about the whole
+    call: every child."""
     if f"({contact.reference})" in line.summary:
         return []
     return [child for child in contact.children
@@ -388,7 +400,7 @@ def _history(scope: _Scope) -> Iterator[ChronologyEvent]:
         if kind is None:
             continue
         contact = scope.contacts[line.contact_id]
-        named = _named_children(line, contact) if len(contact.children) > 1 else contact.children
+        named = _children_of(line, contact)
         if named and not any(child.id in scope.child_ids for child in named):
             continue  # about another child of the call
         ours = [child for child in named if child.id in scope.child_ids]

@@ -5,14 +5,15 @@ and linking a call is written to the call's."""
 from datetime import date, datetime
 
 from dutydesk.access import check_may_change
-from dutydesk.children.addresses import is_unknown_address, normalise_address, parse_postcode
+from dutydesk.children.normalise import (is_unknown_address, is_unknown_name, normalise_address, parse_postcode,
+                                         split_name, tidy)
 from dutydesk.children.search import index_child
-from dutydesk.children.names import is_unknown_name, split_name, tidy
 from dutydesk.children.upn import clean_upn, upn_problem
 from dutydesk.clock import to_london
 from dutydesk.errors import DomainError
 from dutydesk.extensions import db
 from dutydesk.models import Child, ChildAddress, ChildEvent, ChildName, ContactChild, User
+from dutydesk.models.children import Period
 from dutydesk.models.codes import Disability, Ethnicity, InterpreterNeed, NameKind, Sex
 from dutydesk.work.operations import record_event
 
@@ -76,7 +77,7 @@ def create_child_from(contact_child: ContactChild, *, by: User, now: datetime, c
     contact_child.child = child
     db.session.flush()  # the record's reference is its id
     index_child(child)
-    record_event(contact_child.contact, action="child_record_made", by=by, at=now,
+    record_event(contact_child.contact, action="child_record_made", by=by, at=now, child=contact_child,
                  summary=_with_check(f"{contact_child.display_name}: new child's record {child.reference}", check))
     return child
 
@@ -101,7 +102,7 @@ def link_child(contact_child: ContactChild, child: Child, *, by: User, now: date
     contact = contact_child.contact
     _record_change(child, action="call_linked", by=by, now=now,
                    summary=f"Call {contact.reference} linked" + (f"; added {', '.join(added)}" if added else ""))
-    record_event(contact, action="child_record_linked", by=by, at=now,
+    record_event(contact, action="child_record_linked", by=by, at=now, child=contact_child,
                  summary=_with_check(f"{contact_child.display_name}: linked to child's record {child.reference}",
                                      check))
     return child
@@ -203,7 +204,7 @@ def end_address(address: ChildAddress, *, on: date, by: User, now: datetime) -> 
     return address
 
 
-def _check_end(row: ChildName | ChildAddress, on: date, now: datetime, *, what: str) -> None:
+def _check_end(row: Period, on: date, now: datetime, *, what: str) -> None:
     if not row.is_current:
         raise DomainError(f"The record already says {what} ended on {row.to_date:%-d %B %Y}")
     if on > to_london(now).date():
@@ -212,7 +213,7 @@ def _check_end(row: ChildName | ChildAddress, on: date, now: datetime, *, what: 
         raise DomainError(f"The day {what} ended cannot be before {row.from_date:%-d %B %Y}, when it began", "on")
 
 
-def _end(row: ChildName | ChildAddress, *, on: date, by: User, now: datetime) -> None:
+def _end(row: Period, *, on: date, by: User, now: datetime) -> None:
     row.to_date, row.ended_at, row.ended_by = on, now, by
 
 

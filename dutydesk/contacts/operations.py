@@ -183,7 +183,7 @@ def record_interpreter_use(child: ContactChild, *, is_used: bool, reason: str, b
     child.is_interpreter_used = is_used
     child.interpreter_not_used_reason = "" if is_used else reason
     child.interpreter_recorded_at, child.interpreter_recorded_by = now, by
-    record_event(child.contact, action="interpreter", by=by, at=now,
+    record_event(child.contact, action="interpreter", by=by, at=now, child=child,
                  summary=f"{child.display_name}: interpreter {'used' if is_used else 'not used'}"
                          + (f" ({reason})" if reason and not is_used else ""))
     db.session.flush()
@@ -316,7 +316,7 @@ def record_child_seen(contact: Contact, child: ContactChild, *, seen_at: datetim
     meet_obligation(obligation, at=seen_at, by=by, now=now, reason=reason,
                     details={"seen_by_id": seen_by.id, "seen_by_name": seen_by.display_name})
     obligation.is_child_seen_alone, obligation.is_child_spoken_to = is_seen_alone, is_spoken_to
-    record_event(contact, action="child_seen", by=by, at=now,
+    record_event(contact, action="child_seen", by=by, at=now, child=child,
                  summary=f"{child.display_name} seen by {seen_by.display_name} at "
                          f"{london(seen_at, '%H:%M on %-d %B %Y')}, {'alone' if is_seen_alone else 'not alone'}, "
                          f"{'spoken to' if is_spoken_to else 'not spoken to'}")
@@ -330,7 +330,7 @@ def record_obligation_reason(obligation: Obligation, *, reason: str, by: User, n
     if not reason.strip():
         raise DomainError("Enter the reason", "reason")
     obligation.reason = reason.strip()
-    record_event(obligation.contact, action="reason", by=by, at=now,
+    record_event(obligation.contact, action="reason", by=by, at=now, child=obligation.child,
                  summary=f"{obligation.kind.label} ({obligation.subject}): {reason.strip()}")
     db.session.flush()
     return obligation

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dutydesk.extensions import db
 from dutydesk.models.codes import LabelledEnum
-from dutydesk.models.contacts import Contact
+from dutydesk.models.contacts import Contact, ContactChild
 from dutydesk.models.people import Team, User
 from dutydesk.models.types import StrEnumType, UTCDateTime
 
@@ -25,9 +25,14 @@ class ContactEvent(db.Model):
     #: A short machine-readable name: logged, verbal_handoff, accepted, police_informed...
     action: Mapped[str] = mapped_column(String(50))
     summary: Mapped[str] = mapped_column(Text)
+    #: The child of the call the line is about, when it is about one (a case allocated, a child
+    #: seen); None when it is about the whole call or several of its children, and on lines
+    #: written before it was kept (e08222ac41cc), whose summary names the child instead.
+    contact_child_id: Mapped[int | None] = mapped_column(ForeignKey("contact_children.id"), nullable=True)
 
     contact: Mapped[Contact] = relationship(back_populates="events")
     by: Mapped[User] = relationship()
+    contact_child: Mapped[ContactChild | None] = relationship()
 
 
 class RecordView(db.Model):

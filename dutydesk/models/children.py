@@ -9,7 +9,7 @@ added and, when a name or an address stops being theirs, ended, never changed or
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from dutydesk.extensions import db
 from dutydesk.models.codes import Disability, Ethnicity, InterpreterNeed, NameKind, Sex
@@ -97,7 +97,37 @@ class Child(db.Model):
         return "Not known"
 
 
-class ChildName(db.Model):
+class Period:
+    """What a name and an address of a child share: the time the child had it, who recorded it,
+    and who ended it. Rows are added, and ended once (guards.END_ONLY), never otherwise changed."""
+
+    #: The columns that end a row: set once, together; nothing else of the row ever changes.
+    END_COLUMNS = ("to_date", "ended_at", "ended_by_id")
+
+    #: Since when, and until when, the child had it, as far as is known. The end date is set once
+    #: (guards.END_ONLY): its value before a change is always loaded, to be checked.
+    from_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    to_date: Mapped[date | None] = mapped_column(Date, nullable=True, active_history=True)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: Who ended it and when (None when it was recorded with its end date already).
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+
+    @declared_attr
+    def recorded_by(cls) -> Mapped[User]:
+        return relationship(foreign_keys=[cls.recorded_by_id])
+
+    @declared_attr
+    def ended_by(cls) -> Mapped[User | None]:
+        return relationship(foreign_keys=[cls.ended_by_id])
+
+    @property
+    def is_current(self) -> bool:
+        return self.to_date is None
+
+
+class ChildName(Period, db.Model):
     """A name a child has, or had: added, and ended when it stops being theirs; never changed."""
 
     __tablename__ = "child_names"
@@ -105,30 +135,15 @@ class ChildName(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
     kind: Mapped[NameKind] = mapped_column(StrEnumType(NameKind))
-    #: The name as typed; the parts below are a reading of it (children.names.split_name).
+    #: The name as typed; the parts below are a reading of it (children.normalise.split_name).
     full_name: Mapped[str] = mapped_column(String(200))
     given_names: Mapped[str] = mapped_column(String(200), default="")
     family_name: Mapped[str] = mapped_column(String(200), default="")
-    #: Since when, and until when, the child had the name, as far as is known. The end date is
-    #: set once (guards.END_ONLY): its value before a change is always loaded, to be checked.
-    from_date: Mapped[date | None] = mapped_column(Date, nullable=True)
-    to_date: Mapped[date | None] = mapped_column(Date, nullable=True, active_history=True)
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    #: Who ended the name and when (None when it was recorded with its end date already).
-    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
 
     child: Mapped[Child] = relationship(back_populates="names")
-    recorded_by: Mapped[User] = relationship(foreign_keys=[recorded_by_id])
-    ended_by: Mapped[User | None] = relationship(foreign_keys=[ended_by_id])
-
-    @property
-    def is_current(self) -> bool:
-        return self.to_date is None
 
 
-class ChildAddress(db.Model):
+class ChildAddress(Period, db.Model):
     """An address a child lives, or lived, at: added, and ended when they move; never changed."""
 
     __tablename__ = "child_addresses"
@@ -137,24 +152,12 @@ class ChildAddress(db.Model):
     child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
     #: As typed.
     address: Mapped[str] = mapped_column(Text)
-    #: For comparing addresses written differently (children.addresses.normalise_address).
+    #: For comparing addresses written differently (children.normalise.normalise_address).
     normalised: Mapped[str] = mapped_column(Text, default="")
     #: The postcode read from the address, as "N17 6AB"; None when it has none (or only part).
     postcode: Mapped[str | None] = mapped_column(String(8), nullable=True, index=True)
-    from_date: Mapped[date | None] = mapped_column(Date, nullable=True)
-    to_date: Mapped[date | None] = mapped_column(Date, nullable=True, active_history=True)
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
 
     child: Mapped[Child] = relationship(back_populates="addresses")
-    recorded_by: Mapped[User] = relationship(foreign_keys=[recorded_by_id])
-    ended_by: Mapped[User | None] = relationship(foreign_keys=[ended_by_id])
-
-    @property
-    def is_current(self) -> bool:
-        return self.to_date is None
 
 
 class ChildEvent(db.Model):

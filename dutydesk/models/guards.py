@@ -13,7 +13,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from dutydesk.models.audit import AdminChange, ContactEvent, RecordView, SignInAttempt
-from dutydesk.models.children import ChildAddress, ChildEvent, ChildName, RecordsCheck
+from dutydesk.models.children import ChildAddress, ChildEvent, ChildName, Period, RecordsCheck
 
 APPEND_ONLY = (AdminChange, ChildEvent, ContactEvent, RecordView, RecordsCheck, SignInAttempt)
 
@@ -31,8 +31,7 @@ class EndOnly:
 
 
 #: The end-only tables' models, and the columns that end a row.
-END_ONLY = {ChildName: ("to_date", "ended_at", "ended_by_id"),
-            ChildAddress: ("to_date", "ended_at", "ended_by_id")}
+END_ONLY = {ChildName: Period.END_COLUMNS, ChildAddress: Period.END_COLUMNS}
 
 
 class RecordProtectionError(RuntimeError):

@@ -388,7 +388,9 @@ def _release_open_work(user: User, *, by: User, now: datetime) -> int:
         by_contact.setdefault(obligation.contact_id, []).append(obligation)
     for obligations in by_contact.values():
         teams = sorted({obligation.team.name for obligation in obligations})
+        children = {obligation.child_id for obligation in obligations}
         record_event(obligations[0].contact, action="worker_left", by=by, at=now,
+                     child=obligations[0].child if len(children) == 1 else None,
                      summary=f"{user.display_name} left: " + "; ".join(
                          f"{o.label} ({o.subject})" for o in obligations)
                      + f" now with {' and '.join(teams)}, with no named owner")

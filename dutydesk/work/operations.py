@@ -73,9 +73,11 @@ def meet_obligation(
     return obligation
 
 
-def record_event(contact: Contact, *, action: str, summary: str, by: User, at: datetime) -> ContactEvent:
-    """Append a line to the contact's history."""
-    event = ContactEvent(contact=contact, action=action, summary=summary, by=by, at=at)
+def record_event(contact: Contact, *, action: str, summary: str, by: User, at: datetime,
+                 child: ContactChild | None = None) -> ContactEvent:
+    """Append a line to the contact's history; `child` is the child of the call it is about, when
+    it is about one (the child's chronology reads it)."""
+    event = ContactEvent(contact=contact, action=action, summary=summary, by=by, at=at, contact_child=child)
     db.session.add(event)
     return event
 
@@ -110,7 +112,7 @@ def reassign_obligation(obligation: Obligation, *, to: User, by: User, now: date
     obligation.worker = to
     if to.team is not None:
         obligation.team = to.team
-    record_event(obligation.contact, action="reassigned", by=by, at=now,
+    record_event(obligation.contact, action="reassigned", by=by, at=now, child=obligation.child,
                  summary=f"{obligation.label} ({obligation.subject}) reassigned from {previous} to {to.display_name}"
                          + (f", standing in for {chosen.display_name}, who is away" if to is not chosen else ""))
     db.session.flush()
@@ -130,7 +132,7 @@ def add_action(contact: Contact, *, title: str, owner: User, due_at: datetime, b
     action = open_obligation(ObligationKind.ACTION, contact=contact, child=child, team=owner.team or contact.team,
                              worker=owner, due_at=due_at, now=now)
     action.title = title.strip()[:300]
-    record_event(contact, action="action_added", by=by, at=now,
+    record_event(contact, action="action_added", by=by, at=now, child=child,
                  summary=f"Action for {owner.display_name}, due {london(due_at, '%H:%M on %-d %B %Y')}: {action.title}")
     db.session.flush()
     return action
@@ -142,7 +144,7 @@ def complete_action(action: Obligation, *, by: User, now: datetime, note: str = 
     if action.kind is not ObligationKind.ACTION:
         raise DomainError(f"{action.kind.label} is recorded on its own page, not completed as an action")
     meet_obligation(action, at=now, by=by, now=now, details={"note": note.strip()} if note.strip() else None)
-    record_event(action.contact, action="action_done", by=by, at=now,
+    record_event(action.contact, action="action_done", by=by, at=now, child=action.child,
                  summary=f"Action done: {action.title}" + (f" ({note.strip()})" if note.strip() else ""))
     db.session.flush()
     return action

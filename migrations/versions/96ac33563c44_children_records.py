@@ -27,8 +27,8 @@ Create Date: 2026-12-04 10:00:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-from dutydesk.children.addresses import is_unknown_address, normalise_address, parse_postcode
-from dutydesk.children.names import is_unknown_name, split_name, tidy
+from dutydesk.children.normalise import (is_unknown_address, is_unknown_name, normalise_address, parse_postcode,
+                                         split_name, tidy)
 from dutydesk.models import guards
 
 # revision identifiers, used by Alembic.

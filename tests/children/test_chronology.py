@@ -1,14 +1,14 @@
 """R58: a child's chronology is every event recorded about them, once each, in time order."""
 
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from dutydesk.cases import operations as cases
 from dutydesk.children.chronology import ChronologyKind as K
 from dutydesk.children.chronology import list_chronology, list_contact_ids
 from dutydesk.escalations.sweep import sweep
 from dutydesk.extensions import db
-from dutydesk.models import ScreeningOutcome
+from dutydesk.models import ContactEvent, ScreeningOutcome
 from dutydesk.people.operations import deactivate_user
 from dutydesk.work import operations as work
 from tests.factories import child_details, create_contact
@@ -205,3 +205,33 @@ def test_the_chronology_reads_a_fixed_number_of_queries_however_many_calls_and_e
     assert len(events) > 2 * len(LEOS_DAY)
     assert sum(e.kind is K.ESCALATION for e in events) > 10
     assert statements(ids) == with_one_call <= 12
+
+
+def test_a_line_about_one_of_two_children_of_one_name_is_in_that_childs_chronology_alone(story):
+    people = story.people
+    contact = create_contact(t("15:00"), team=story.teams["north"], by=people["hana"], referrer=GP, children=[
+        child_details(name="", is_name_known=False, approximate_age=1),
+        child_details(name="", is_name_known=False, approximate_age=4)])
+    baby, older = contact.children
+    assert baby.display_name == older.display_name == "Name not known"
+    cases.record_screening_decision(contact, baby, outcome=ScreeningOutcome.REFERRAL, rationale="Baby bruised",
+                                    by=people["ben"], now=t("15:10"))
+    cases.allocate_case(cases.get_referral(baby), to=people["ben"], by=people["mo"], now=t("15:20"))
+    db.session.commit()
+
+    allocated = db.session.scalar(select(ContactEvent).where(ContactEvent.contact_id == contact.id,
+                                                             ContactEvent.action == "allocated"))
+    assert (allocated.summary, allocated.contact_child_id) == ("Case of Name not known allocated to Ben Osei", baby.id)
+    assert [e.kind for e in list_chronology([baby.id]) if e.kind is K.ALLOCATION] == [K.ALLOCATION]
+    assert [e.kind for e in list_chronology([older.id]) if e.kind is K.ALLOCATION] == []
+
+
+def test_a_line_written_before_lines_kept_their_child_is_found_by_the_name_it_gives(story):
+    # As every line written before e08222ac41cc: no child of its own, the child named in its words.
+    work.record_event(story.contact, action="allocated", summary="Case of Ava Martin allocated to Cora Lind",
+                      by=story.people["mo"], at=t("15:00"))
+    db.session.commit()
+
+    assert lines(list_chronology([story.ava.id]))[-1] == (
+        "15:00", K.ALLOCATION, "Case of Ava Martin allocated to Cora Lind", "Mo Patel")
+    assert "Case of Ava Martin allocated to Cora Lind" not in {e.summary for e in list_chronology([story.leo.id])}

@@ -2,7 +2,8 @@
 
 import pytest
 
-from dutydesk.children.normalise import Address, name_tokens, normalise_postcode, parse_address
+from dutydesk.children.normalise import (Address, is_unknown_address, name_tokens, normalise_address, parse_address,
+                                        parse_postcode)
 
 
 @pytest.mark.parametrize("typed, tokens", [
@@ -15,11 +16,11 @@ def test_names_lose_accents_hyphens_apostrophes_and_case(typed, tokens):
 
 @pytest.mark.parametrize("typed", ["N17 0AB", "n170ab", "N17  0AB", " n17 0ab "])
 def test_a_postcode_is_found_however_spaced(typed):
-    assert normalise_postcode(typed) == "N17 0AB"
+    assert parse_postcode(typed) == "N17 0AB"
 
 
 def test_text_without_a_postcode_has_none():
-    assert normalise_postcode("10 High Street") is None
+    assert parse_postcode("10 High Street") is None
 
 
 @pytest.mark.parametrize("typed", [
@@ -37,3 +38,23 @@ def test_st_at_the_start_of_a_street_is_saint():
 
 def test_an_address_without_a_number_keeps_its_first_line_as_the_street():
     assert parse_address("Rose Court, Tottenham").street == "ROSE COURT"
+
+
+@pytest.mark.parametrize("typed", [
+    "Flat 2, 10 High St, London N17 0AB", "10 High Street, flat 2, London, N170AB", "2/10 High Street, London n17  0ab",
+])
+def test_a_record_keeps_the_address_as_the_check_reads_it_whichever_way_it_was_written(typed):
+    assert (normalise_address(typed), parse_postcode(typed)) == ("FLAT 2 10 HIGH STREET LONDON", "N17 0AB")
+    assert parse_address(typed).postcode == parse_postcode(typed)
+
+
+def test_a_number_written_no_is_the_house_number():
+    assert parse_address("No. 5 High St").number == "5" and normalise_address("No. 5 High St") == "5 HIGH STREET"
+
+
+@pytest.mark.parametrize("typed, unknown", [
+    ("Not known", True), ("N/K", True), ("n.k.", True), ("-", True), ("", True),
+    ("N17 0AB", False), ("No fixed abode", False), ("Chesnut Road, London N17", False),
+])
+def test_an_address_is_unknown_only_when_it_says_so(typed, unknown):
+    assert is_unknown_address(typed) is unknown
