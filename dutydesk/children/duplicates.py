@@ -27,6 +27,7 @@ answers as the check, with the same reasons.
 
 import logging
 import time
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from threading import Event
@@ -34,13 +35,14 @@ from threading import Event
 from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import selectinload
 
-from dutydesk.children.matching import ChildQuery
+from dutydesk.children.matching import ChildQuery, Match, rank
 from dutydesk.children.merging import ordered
-from dutydesk.children.search import find_children
+from dutydesk.children.search import OFFERED, load_candidates, surviving_ids
+from dutydesk.children.search_keys import MAX_CANDIDATES, search_keys_for_query
 from dutydesk.clock import now_utc
 from dutydesk.database import lock_for_writing
 from dutydesk.extensions import db
-from dutydesk.models import Child, DuplicatePair, DuplicateScan, NotSameChild
+from dutydesk.models import Child, ChildSearchKey, DuplicatePair, DuplicateScan, NotSameChild
 from dutydesk.models.codes import NameKind
 
 log = logging.getLogger(__name__)
@@ -54,6 +56,8 @@ BATCH = 500
 REMADE_EVERY = timedelta(days=1)
 #: A scan that has neither finished nor stopped in this long is taken to have died.
 CLAIM_LASTS = timedelta(hours=6)
+#: At most this many values in one IN (...) (SQLite allows 32,766 bound values a statement).
+_CHUNK = 5000
 #: Any number: the key of the PostgreSQL advisory lock that makes claims and replacements take turns.
 _LOCK_KEY = 110_011
 
@@ -90,11 +94,44 @@ def queries_for(child: Child) -> list[ChildQuery]:
             for name in names]
 
 
+def find_each(asked: list[tuple[ChildQuery, int]]) -> list[list[Match]]:
+    """find_children(query, exclude=[record]) for many queries at once, with the same answers: the
+    same blocking keys and limits pick the same candidates, and the same scorer ranks them. Only the
+    reading is batched: the keys of every query in one look-up (in chunks) and the candidates of
+    them all loaded together, where find_children reads six times for each query."""
+    keys_of_query = [search_keys_for_query(query) for query, _ in asked]
+    postings: dict[str, list[int]] = defaultdict(list)
+    every_key = sorted(set().union(*keys_of_query)) if keys_of_query else []
+    for start in range(0, len(every_key), _CHUNK):
+        for key, child_id in db.session.execute(
+                select(ChildSearchKey.key, ChildSearchKey.child_id)
+                .where(ChildSearchKey.key.in_(every_key[start:start + _CHUNK]))):
+            postings[key].append(child_id)
+    found_of_query = []
+    for keys in keys_of_query:
+        shared = Counter()
+        for key in keys:
+            shared.update(postings.get(key, ()))
+        found_of_query.append([child_id for child_id, _ in sorted(shared.items(), key=lambda item: (-item[1], item[0]))
+                               [:MAX_CANDIDATES]])
+    every_found = sorted(set().union(*found_of_query)) if found_of_query else []
+    survivor = surviving_ids(every_found)
+    candidates = {}
+    for start in range(0, len(every_found), _CHUNK):
+        candidates.update((candidate.id, candidate) for candidate in load_candidates(every_found[start:start + _CHUNK]))
+    answers = []
+    for (query, record_id), found in zip(asked, found_of_query):
+        wanted = {survivor.get(child_id, child_id) for child_id in found} - {record_id}
+        answers.append(rank(query, [candidates[child_id] for child_id in sorted(wanted) if child_id in candidates],
+                            OFFERED))
+    return answers
+
+
 def find_pairs(*, batch: int = BATCH, stop: Event | None = None) -> tuple[dict[tuple[int, int], Found], int]:
     """Every pair of live records likely the same child, and how many records were asked about.
 
     Reads only. Stops between batches when `stop` is set (the caller sees it set)."""
-    refused = set(db.session.execute(select(NotSameChild.child_id, NotSameChild.other_id)).tuples())
+    refused = {tuple(row) for row in db.session.execute(select(NotSameChild.child_id, NotSameChild.other_id))}
     found: dict[tuple[int, int], Found] = {}
     records, last_id = 0, 0
     while not (stop is not None and stop.is_set()):
@@ -103,15 +140,15 @@ def find_pairs(*, batch: int = BATCH, stop: Event | None = None) -> tuple[dict[t
             .options(selectinload(Child.names), selectinload(Child.addresses))).all()
         if not children:
             break
-        for child in children:
-            for query in queries_for(child):
-                for match in find_children(query, exclude=[child.id]).matches:
-                    pair = ordered(child.id, match.candidate_id)
-                    if match.score < LISTED_SCORE or pair in refused:
-                        continue
-                    best = found.get(pair)
-                    if best is None or (match.score, match.is_likely) > (best.score, best.is_likely):
-                        found[pair] = Found(*pair, match.score, match.is_likely, list(match.reasons))
+        asked = [(query, child.id) for child in children for query in queries_for(child)]
+        for (_, child_id), matches in zip(asked, find_each(asked)):
+            for match in matches:
+                pair = ordered(child_id, match.candidate_id)
+                if match.score < LISTED_SCORE or pair in refused:
+                    continue
+                best = found.get(pair)
+                if best is None or (match.score, match.is_likely) > (best.score, best.is_likely):
+                    found[pair] = Found(*pair, match.score, match.is_likely, list(match.reasons))
         records += len(children)
         last_id = children[-1].id
     return found, records
