@@ -8,8 +8,14 @@ pair is listed for the reasons a call handler would have been shown. Pairs scori
 or more are kept, each pair once (the better of its two directions), unless a manager has said
 they are not the same child.
 
-A scan over every record takes a while (see the commit that made this module for the figure),
-so its pairs are kept in duplicate_pairs, which each scan replaces wholesale, and the page says
+The records are asked about a batch at a time (find_each): the same keys, limits and scorer as
+find_children, with the reading batched (one look-up of every key of the batch, the candidates
+of them all loaded together), which answers exactly as find_children does (tested) about twice
+as fast. Measured on 20,000 generated children: about 130 records a second on SQLite and 50 on
+PostgreSQL (on a shared machine), so a million records take hours, not days; loading the
+candidates' names and addresses as ORM objects is most of the time.
+
+A scan over every record takes a while, so its pairs are kept in duplicate_pairs, which each scan replaces wholesale, and the page says
 when the list was made. `flask find-duplicates` makes it at once; the scheduler's job makes it
 again once it is a day old. Any number of schedulers may run the job at once: a scan is claimed
 first (a row in duplicate_scans, written under a lock that makes claims take turns), and

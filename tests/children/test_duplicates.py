@@ -16,7 +16,7 @@ from dutydesk.clock import now_utc
 from dutydesk.extensions import db
 from dutydesk.models import DuplicatePair, DuplicateScan, NotSameChild, RecordView, Role, User
 from tests.children.population import store_population
-from tests.children.test_merging import BORN, NOW, kouao  # noqa: F401 (fixture)
+from tests.children.test_merging import NOW, kouao  # noqa: F401 (fixture)
 from tests.factories import at, child_details, create_contact, create_user, post_form, sign_in
 
 
