@@ -57,6 +57,8 @@ class Config:
 
     #: How often the scheduler sweeps for escalations that have fallen due.
     SWEEP_INTERVAL_SECONDS = int(os.environ.get("SWEEP_INTERVAL_SECONDS", "60"))
+    #: How often the scheduler looks whether the duplicates list is a day old, to make it again.
+    DUPLICATES_INTERVAL_SECONDS = int(os.environ.get("DUPLICATES_INTERVAL_SECONDS", "3600"))
 
     #: Escalation e-mail over SMTP; with no MAIL_SERVER escalations are shown in dutydesk only.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")

@@ -1,5 +1,5 @@
 """Flask commands: `flask --app dutydesk seed-demo`, `create-user`, `deactivate-user`, `set-roles`,
-`reset-password`, `scheduler`, `sweep`, `index-children`. The account commands run the operations the
+`reset-password`, `scheduler`, `sweep`, `index-children`, `find-duplicates`. The account commands run the operations the
 administration pages run (people/operations.py), recorded as changes made at the command line."""
 
 import logging
@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from dutydesk import demo
 from dutydesk.auth.operations import get_user_by_username
+from dutydesk.children.duplicates import make_duplicates_list
 from dutydesk.children.search import rebuild_index
 from dutydesk.clock import now_utc
 from dutydesk.errors import DomainError
@@ -29,6 +30,7 @@ def init_app(app) -> None:
     app.cli.add_command(scheduler)
     app.cli.add_command(sweep)
     app.cli.add_command(index_children)
+    app.cli.add_command(find_duplicates)
 
 
 @click.command("seed-demo")
@@ -145,3 +147,16 @@ def index_children():
     added = rebuild_index()
     db.session.commit()
     click.echo(f"Added {added} search key(s).")
+
+
+@click.command("find-duplicates")
+def find_duplicates():
+    """Make the list of likely duplicate children's records now (the scheduler makes it daily).
+
+    SIGTERM or Ctrl-C stops it between batches: the list made before stays as it was."""
+    scan = make_duplicates_list(now_utc(), stop=stop_on_signals())
+    if scan.stopped_at is not None:
+        raise click.ClickException(f"Stopped after {scan.records} record(s): the list was not changed.")
+    rate = scan.records / scan.seconds if scan.seconds else 0
+    click.echo(f"Weighed {scan.records} record(s) in {scan.seconds:.1f} s ({rate:.0f} a second): "
+               f"{scan.pairs} pair(s) likely the same child listed.")

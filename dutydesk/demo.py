@@ -6,6 +6,7 @@ from dutydesk import rules
 from dutydesk.absences import operations as absences
 from dutydesk.people.operations import create_user
 from dutydesk.cases import operations as cases
+from dutydesk.children.duplicates import find_duplicates
 from dutydesk.clock import now_utc
 from dutydesk.contacts import operations as calls
 from dutydesk.extensions import db
@@ -185,8 +186,11 @@ def seed() -> str:
     absences.record_inbox_item(priya, channel=InboxChannel.PHONE, sender="Kai Brown's mother",
                                summary="Asks to move tomorrow's home visit to the afternoon; call back on 07700 900456",
                                received_at=ago(minutes=40), by=handler, now=ago(minutes=35))
+    # The duplicates list, made as the scheduler makes it daily: Anna and Ana Kouao at its top.
+    scan = find_duplicates(now)
     return ("Demo data added: 4 teams, 10 users (password 'dutydesk-demo'), 8 calls "
             "(open, overdue, put through, accepted, all met, met late, and two about one child under two "
             "spellings, in North and South), each child with a record of their own, 4 cases "
             "(allocated after a strategy discussion, unallocated with a contingency, being transferred, allocated), "
-            "1 absence with cover and 2 items of post and messages. The scheduler issues the escalations due.")
+            f"1 absence with cover and 2 items of post and messages, and {scan.pairs} pair(s) of records likely "
+            "the same child on the list of duplicates. The scheduler issues the escalations due.")

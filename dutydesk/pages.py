@@ -12,7 +12,7 @@ from dutydesk import rules
 from dutydesk.absences.queries import get_inbox_item
 from dutydesk.auth.session import restored_formdata
 from dutydesk.cases.queries import get_case
-from dutydesk.children.queries import get_child
+from dutydesk.children.queries import get_child, record_ids_of
 from dutydesk.clock import now_utc
 from dutydesk.contacts import queries
 from dutydesk.errors import DomainError
@@ -111,9 +111,11 @@ def commit_with_child_view(child_id: int) -> None:
 
     A child's record shows every call about the child, so the view is logged as a view of each
     of those calls, all from this page: "who has seen this child" is then the views of their
-    calls, whichever page showed them (children.queries.list_views).
+    calls, whichever page showed them (children.queries.list_views). It shows the calls of the
+    records merged into it too, so their views are logged as well.
     """
-    contact_ids = db.session.scalars(select(ContactChild.contact_id).where(ContactChild.child_id == child_id)
+    contact_ids = db.session.scalars(select(ContactChild.contact_id)
+                                     .where(ContactChild.child_id.in_(sorted(record_ids_of(child_id))))
                                      .distinct()).all()
     if contact_ids:
         common = {"user_id": current_user.id, "inbox_item_id": None, "at": now_utc(), "path": _path(),

@@ -49,6 +49,10 @@ MANAGE_CASES = SOCIAL_CARE_MANAGER
 #: ethnicity, disability and UPN (access.py: the teams holding the child's open work, else any
 #: duty team; senior managers always).
 CHANGE_CHILD_RECORD = DUTY_TEAM_WORK | {Role.SENIOR_MANAGER}
+#: Merge a child's record into another found to be the same child, and undo the merge; see the
+#: list of likely duplicate records and say of a pair that they are not the same child (R2.5).
+#: Which records by team is access.py's rule, asked of both records.
+MERGE_CHILDREN = SOCIAL_CARE_MANAGER
 #: See who has viewed a child's record, and the lists that showed the child.
 VIEW_ACCESS_LOG = SOCIAL_CARE_MANAGER
 #: A worker's own list of everything they own.

@@ -20,6 +20,7 @@ from tests.factories import child_details, create_contact, create_team, create_u
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 CHILDREN_REVISION = "96ac33563c44"
 BEFORE = "f6a2b8c4d1e5"
+RECORDS_CHECK_REVISION = "a7c3e9d1b2f4"
 
 
 def what_each_call_said() -> dict[int, tuple]:
@@ -118,3 +119,21 @@ def test_the_migration_keeps_the_protection_of_the_table_of_calls_children(at_he
     migrate("head")
     assert triggers() == before
     assert db.session.scalar(select(Child.id)) is None
+
+
+@freeze_time("2026-11-23 11:00:00")
+def test_the_merging_migration_goes_down_and_up_on_the_demo_with_its_protection(at_head_afterwards):
+    demo.seed()  # with its list of duplicates made
+    db.session.commit()
+    merging_tables = {"child_merges", "not_same_children", "duplicate_scans", "duplicate_pairs"}
+    assert merging_tables <= table_names()
+    assert db.session.scalar(text("SELECT count(*) FROM duplicate_pairs")) == 1
+    migrate(RECORDS_CHECK_REVISION)
+    assert not merging_tables & table_names()
+    assert db.session.scalar(text("SELECT count(*) FROM children")) == 8
+    migrate("head")
+    assert merging_tables <= table_names()
+    triggers = ("SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE c.relname = 'child_merges' AND NOT t.tgisinternal") if db.engine.dialect.name == "postgresql" \
+        else "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'child_merges'"
+    assert db.session.scalar(text(triggers)) >= 2

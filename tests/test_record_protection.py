@@ -134,3 +134,40 @@ def test_the_migrations_downgrade_removes_the_triggers_and_its_upgrade_makes_the
     finally:
         upgrade(directory=MIGRATIONS)
     assert triggers() == before
+
+
+def test_a_merge_is_only_ever_undone_once_a_not_the_same_child_is_never_changed_and_the_duplicates_list_is_remade(call):
+    from datetime import timedelta
+
+    from dutydesk.children import duplicates, merging
+    from dutydesk.models import ChildMerge, DuplicatePair, NotSameChild, User
+
+    worker = db.session.scalar(select(User).where(User.username == "worker"))
+    other = create_contact(now_utc(), team=call.team).children[0].child
+    record = call.children[0].child
+    merging.merge_children(other, into=record, reason="Same child", by=worker, now=now_utc())
+    merging.record_not_same_child(record, create_contact(now_utc(), team=call.team).children[0].child,
+                                  reason="Twins", by=worker, now=now_utc())
+    duplicates.find_duplicates(now_utc())
+    db.session.commit()
+    refused(text("UPDATE child_merges SET reason = 'rewritten'"), "dutydesk: child_merges rows are only ever ended")
+    refused(text("DELETE FROM child_merges"), "dutydesk: child_merges rows are only ever ended (DELETE refused)")
+    refused(text("UPDATE not_same_children SET reason = 'x'"),
+            "dutydesk: not_same_children rows are append-only (UPDATE refused)")
+    refused(text("DELETE FROM not_same_children"), "dutydesk: not_same_children rows are append-only (DELETE refused)")
+    later = now_utc() + timedelta(hours=1)
+    db.session.execute(text("UPDATE child_merges SET undone_at = :at, undone_by_id = :by, undo_reason = 'Twins'"),
+                       {"at": later, "by": worker.id})
+    db.session.commit()
+    refused(text("UPDATE child_merges SET undo_reason = 'changed my mind'"), "child_merges rows are only ever ended")
+    assert db.session.scalar(select(ChildMerge.undo_reason)) == "Twins" and count(NotSameChild) == 1
+    # The ORM refuses the same before the database sees it.
+    merge = db.session.scalar(select(ChildMerge))
+    merge.undone_at = later + timedelta(hours=1)
+    with pytest.raises(RecordProtectionError, match="ChildMerge rows are only ever ended, never changed"):
+        db.session.flush()
+    db.session.rollback()
+    # The duplicates list is derived: remade wholesale, it may be emptied.
+    db.session.execute(delete(DuplicatePair))
+    db.session.commit()
+    assert count(DuplicatePair) == 0

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from dutydesk.clock import now_utc
+from dutydesk.children.duplicates import duplicates_job
 from dutydesk.escalations.sweep import sweep_job
 from dutydesk.extensions import db
 from dutydesk.models import Escalation, Role
@@ -20,8 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_the_scheduler_has_the_sweep_every_minute_starting_at_once(app):
     scheduler = build_scheduler(app)
-    [job] = scheduler.get_jobs()
-    assert job.id == sweep_job.__name__
+    [job] = [job for job in scheduler.get_jobs() if job.id == sweep_job.__name__]
     assert job.trigger.interval == timedelta(seconds=app.config["SWEEP_INTERVAL_SECONDS"]) == timedelta(minutes=1)
     assert job.coalesce and job.max_instances == 1
     assert job.next_run_time is not None and job.next_run_time <= now_utc() + timedelta(seconds=1)
@@ -47,4 +47,11 @@ def test_the_scheduler_process_sweeps_as_soon_as_it_starts(app):
         process.terminate()
         output, _ = process.communicate(timeout=10)
     assert issued > 0, output
-    assert "scheduler started with 1 job" in output
+    assert "scheduler started with 2 job" in output
+
+
+def test_the_scheduler_looks_every_hour_whether_the_duplicates_list_is_a_day_old_starting_at_once(app):
+    [job] = [job for job in build_scheduler(app).get_jobs() if job.id == duplicates_job.__name__]
+    assert job.trigger.interval == timedelta(seconds=app.config["DUPLICATES_INTERVAL_SECONDS"]) == timedelta(hours=1)
+    assert job.coalesce and job.max_instances == 1
+    assert job.next_run_time is not None and job.next_run_time <= now_utc() + timedelta(seconds=1)

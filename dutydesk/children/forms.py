@@ -55,3 +55,28 @@ class DetailsForm(FlaskForm):
     @property
     def disability_codes(self) -> list[Disability] | None:
         return [Disability(code) for code in self.disabilities.data] if self.disabilities.data else None
+
+
+
+class MergeForm(FlaskForm):
+    reason = TextAreaField("Why are these the same child?", widget=GovTextArea(),
+                           description="What you checked, and with whom: for example, the school confirmed one "
+                                       "pupil of that name and date of birth at that address",
+                           validators=[require("Say why these are the same child: what you checked, and with whom"),
+                                       Length(max=2000)])
+    save = SubmitField("Merge the records", widget=GovSubmitInput())
+
+
+class UndoMergeForm(FlaskForm):
+    reason = TextAreaField("Why was the merge wrong?", widget=GovTextArea(),
+                           description="What shows these are two children",
+                           validators=[require("Say why the merge was wrong: what shows these are two children"),
+                                       Length(max=2000)])
+    save = SubmitField("Undo the merge", widget=GovSubmitInput())
+
+
+class NotSameForm(FlaskForm):
+    reason = TextAreaField("How do you know they are two children?", widget=GovTextArea(),
+                           description="For example, twins: the mother confirmed two children born that day",
+                           validators=[require("Say how you know these are two children"), Length(max=2000)])
+    save = SubmitField("They are not the same child", widget=GovSubmitInput())

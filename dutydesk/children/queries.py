@@ -7,19 +7,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, literal, or_, select, union_all
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from dutydesk import rules
-from dutydesk.children.search import merged_family
+from dutydesk.children.search import merged_family, surviving_ids
 from dutydesk.clock import as_utc
 from dutydesk.extensions import db
 from dutydesk.models import (
     Child,
     ChildAddress,
     ChildEvent,
+    ChildMerge,
     ChildName,
     Contact,
     ContactChild,
+    DuplicatePair,
+    DuplicateScan,
+    NotSameChild,
     Obligation,
     RecordView,
     Referral,
@@ -33,6 +37,29 @@ def record_ids_of(child_id: int) -> set[int]:
     """The record and every record merged into it (directly or through another): the same child,
     whose calls, cases and views are all theirs. A merged record's own page shows only its own."""
     return merged_family([child_id])[child_id]
+
+
+def list_merged_records(child_id: int) -> list[tuple[Child, ChildMerge | None]]:
+    """The records merged into this one (directly or through another), each with the merge that
+    joined it, in the order they were merged; their names and addresses loaded."""
+    ids = sorted(record_ids_of(child_id) - {child_id})
+    if not ids:
+        return []
+    children = db.session.scalars(
+        select(Child).where(Child.id.in_(ids))
+        .options(selectinload(Child.names).selectinload(ChildName.recorded_by),
+                 selectinload(Child.addresses).selectinload(ChildAddress.recorded_by))).all()
+    merges = {merge.child_id: merge for merge in db.session.scalars(
+        select(ChildMerge).where(ChildMerge.child_id.in_(ids), ChildMerge.undone_at.is_(None))
+        .options(selectinload(ChildMerge.merged_by)).order_by(ChildMerge.id))}
+    return sorted(((child, merges.get(child.id)) for child in children),
+                  key=lambda found: (found[1].merged_at if found[1] else found[0].created_at, found[0].id))
+
+
+def list_contact_child_ids(child_id: int) -> list[int]:
+    """The children on calls linked to the record or to any record merged into it."""
+    return db.session.scalars(select(ContactChild.id).where(ContactChild.child_id.in_(sorted(record_ids_of(child_id))))
+                              .order_by(ContactChild.id)).all()
 
 
 def get_child(child_id: int) -> Child | None:
@@ -71,10 +98,12 @@ def _open_about(contact_child_id_column):
 
 
 def list_calls(child_id: int) -> list[CallAbout]:
-    """Every call about the child, the latest first, each with its case if it opened one."""
+    """Every call about the child (linked to their record or to a record merged into it), the
+    latest first, each with its case if it opened one."""
+    record_ids = sorted(record_ids_of(child_id))
     contact_children = db.session.scalars(
         select(ContactChild).join(Contact, Contact.id == ContactChild.contact_id)
-        .where(ContactChild.child_id == child_id)
+        .where(ContactChild.child_id.in_(record_ids))
         .options(selectinload(ContactChild.contact).selectinload(Contact.team),
                  selectinload(ContactChild.referral).selectinload(Referral.team),
                  selectinload(ContactChild.referral).selectinload(Referral.worker),
@@ -85,7 +114,7 @@ def list_calls(child_id: int) -> list[CallAbout]:
     open_clocks = dict(db.session.execute(
         select(ContactChild.id, func.count(Obligation.id))
         .join(Obligation, Obligation.contact_id == ContactChild.contact_id)
-        .where(ContactChild.child_id == child_id, *_open_about(ContactChild.id))
+        .where(ContactChild.child_id.in_(record_ids), *_open_about(ContactChild.id))
         .group_by(ContactChild.id)
     ).all())
     return [CallAbout(cc, open_clocks.get(cc.id, 0)) for cc in contact_children]
@@ -103,20 +132,21 @@ class OpenWork:
 def list_open_work(child_id: int) -> list[OpenWork]:
     """The teams holding open work about the child, each with that work, in two queries: the
     team of each call with a clock still running (about the call, or this child), and the team
-    of each open case."""
+    of each open case. Work about a record merged into the child's is theirs too."""
     by_team: dict[int, OpenWork] = {}
+    record_ids = sorted(record_ids_of(child_id))
     open_clock = (select(Obligation.id).where(Obligation.contact_id == Contact.id, *_open_about(ContactChild.id))
                   .exists())
     contacts = db.session.scalars(
         select(Contact).join(ContactChild, ContactChild.contact_id == Contact.id)
-        .where(ContactChild.child_id == child_id, open_clock)
+        .where(ContactChild.child_id.in_(record_ids), open_clock)
         .options(selectinload(Contact.team)).order_by(Contact.received_at, Contact.id)
     ).unique().all()
     for contact in contacts:
         by_team.setdefault(contact.team_id, OpenWork(contact.team)).contacts.append(contact)
     referrals = db.session.scalars(
         select(Referral).join(ContactChild, ContactChild.id == Referral.child_id)
-        .where(ContactChild.child_id == child_id, Referral.is_nfa.is_(False))
+        .where(ContactChild.child_id.in_(record_ids), Referral.is_nfa.is_(False))
         .options(selectinload(Referral.team), selectinload(Referral.worker), selectinload(Referral.contact))
         .order_by(Referral.created_at, Referral.id)
     ).all()
@@ -148,13 +178,20 @@ def count_earlier_contacts_and_referrals(child_id: int, before: datetime,
 def count_earlier_for(subjects: Iterable[tuple[int, datetime]],
                       months: int = rules.REPEAT_CONTACTS_MONTHS) -> dict[tuple[int, datetime], EarlierCount]:
     """count_earlier_contacts_and_referrals for many (child id, before) at once, in one query:
-    the board asks it for every row."""
+    the board asks it for every row.
+
+    A child is their record and every record merged into it: a call about a merged record (B)
+    counts for the record it joined (A), and a call linked to B is counted with A's."""
     subjects = {(child_id, before) for child_id, before in subjects if child_id is not None}
     if not subjects:
         return {}
     starts = {subject: rules.repeat_window_start(subject[1], months) for subject in subjects}
     since, until = min(starts.values()), max(before for _, before in subjects)
-    child_ids = sorted({child_id for child_id, _ in subjects})
+    survivor = surviving_ids({child_id for child_id, _ in subjects})
+    family = merged_family(set(survivor.values()))
+    same_child = {child_id: family[survivor.get(child_id, child_id)] if survivor.get(child_id, child_id) in family
+                  else {child_id} for child_id, _ in subjects}
+    child_ids = sorted(set().union(*same_child.values()))
     calls = (select(literal("contact").label("kind"), ContactChild.child_id, Contact.id,
                     Contact.received_at.label("at"))
              .join(Contact, Contact.id == ContactChild.contact_id)
@@ -170,7 +207,8 @@ def count_earlier_for(subjects: Iterable[tuple[int, datetime]],
     counts = {}
     for subject in subjects:
         child_id, before = subject
-        earlier = [(kind, row_id) for kind, row_id, at in found[child_id] if starts[subject] <= at < before]
+        rows = set().union(*(found[record_id] for record_id in same_child[child_id]))
+        earlier = [(kind, row_id) for kind, row_id, at in rows if starts[subject] <= at < before]
         counts[subject] = EarlierCount(child_id, sum(kind == "contact" for kind, _ in earlier),
                                        sum(kind == "referral" for kind, _ in earlier))
     return counts
@@ -211,9 +249,10 @@ def list_views(child_id: int, page: int = 1, *, per_page: int = VIEWS_PER_PAGE) 
 
     A page or a list that showed the child is logged against each call about the child that it
     showed (pages.py), so a child's views are the views of their calls; one page showing two of
-    their calls (the child's own page shows them all) is one view, not two.
+    their calls (the child's own page shows them all) is one view, not two. The calls of records
+    merged into the child's are theirs too.
     """
-    calls = select(ContactChild.contact_id).where(ContactChild.child_id == child_id)
+    calls = select(ContactChild.contact_id).where(ContactChild.child_id.in_(sorted(record_ids_of(child_id))))
     views = (select(RecordView.user_id, RecordView.at, RecordView.path, RecordView.is_list)
              .where(RecordView.contact_id.in_(calls)).distinct())
     total = db.session.scalar(select(func.count()).select_from(views.subquery())) or 0
@@ -227,3 +266,54 @@ def list_views(child_id: int, page: int = 1, *, per_page: int = VIEWS_PER_PAGE) 
         select(User).where(User.id.in_({row.user_id for row in rows})).options(selectinload(User.team)))}
     return ViewsPage([View(users[row.user_id], as_utc(row.at), row.path, row.is_list) for row in rows],
                      number, pages, total)
+
+
+#: The duplicates list shows this many pairs a page.
+PAIRS_PER_PAGE = 25
+
+
+@dataclass(frozen=True)
+class PairsPage:
+    pairs: list[DuplicatePair]
+    number: int
+    pages: int
+    total: int
+    #: The scan that made the list; None when it has never been made.
+    scan: DuplicateScan | None
+
+
+def get_last_scan() -> DuplicateScan | None:
+    """The last scan that made the duplicates list."""
+    return db.session.scalar(select(DuplicateScan).where(DuplicateScan.finished_at.is_not(None))
+                             .order_by(DuplicateScan.finished_at.desc(), DuplicateScan.id.desc()).limit(1))
+
+
+def list_duplicate_pairs(page: int = 1, *, per_page: int = PAIRS_PER_PAGE) -> PairsPage:
+    """The pairs of records likely the same child, best first, a page at a time: those the last scan
+    found, less any since merged or said by a manager not to be the same child."""
+    first, second = aliased(Child), aliased(Child)
+    refused = (select(NotSameChild.id).where(NotSameChild.child_id == DuplicatePair.child_id,
+                                             NotSameChild.other_id == DuplicatePair.other_id).exists())
+    listed = (select(DuplicatePair)
+              .join(first, first.id == DuplicatePair.child_id).join(second, second.id == DuplicatePair.other_id)
+              .where(first.merged_into_id.is_(None), second.merged_into_id.is_(None), ~refused))
+    total = db.session.scalar(select(func.count()).select_from(listed.subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    number = min(max(page, 1), pages)
+    pairs = db.session.scalars(
+        listed.order_by(DuplicatePair.is_likely.desc(), DuplicatePair.score.desc(), DuplicatePair.id)
+        .offset((number - 1) * per_page).limit(per_page)
+        .options(*(selectinload(relation).selectinload(Child.names) for relation in (DuplicatePair.child,
+                                                                                    DuplicatePair.other)),
+                 *(selectinload(relation).selectinload(Child.addresses) for relation in (DuplicatePair.child,
+                                                                                        DuplicatePair.other)))
+    ).all()
+    return PairsPage(pairs, number, pages, total, get_last_scan())
+
+
+def list_contact_ids_of(child_ids: Iterable[int]) -> list[int]:
+    """The calls linked to these records, for the log of a list that showed them."""
+    ids = sorted(set(child_ids))
+    if not ids:
+        return []
+    return db.session.scalars(select(ContactChild.contact_id).where(ContactChild.child_id.in_(ids)).distinct()).all()

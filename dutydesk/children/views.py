@@ -6,12 +6,12 @@ from flask_login import current_user
 
 from dutydesk import permissions, subjects
 from dutydesk.access import requires
-from dutydesk.children import forms, operations, queries
+from dutydesk.children import forms, merging, operations, queries
 from dutydesk.children.chronology_views import ChronologyOf, show_chronology_page
 from dutydesk.clock import now_utc, to_london
 from dutydesk.errors import DomainError
 from dutydesk.inputs import parse_id
-from dutydesk.pages import commit_with_child_view, get_child_once, load_form, show_error
+from dutydesk.pages import commit_with_child_view, get_child_once, load_form, log_list_view, show_error
 
 bp = Blueprint("children", __name__)
 
@@ -38,7 +38,8 @@ def show_child(child_record_id: int):
         "children/show_child.html", child=child, calls=calls,
         cases=[call.referral for call in calls if call.referral is not None],
         other_teams=[work for work in open_work if work.team.id != current_user.team_id],
-        events=queries.list_child_events(child.id), now=now_utc())
+        events=queries.list_child_events(child.id), merged=queries.list_merged_records(child.id),
+        merge=merging.get_merge_of(child) if child.merged_into_id is not None else None, now=now_utc())
     commit_with_child_view(child.id)
     return page
 
@@ -53,7 +54,7 @@ def show_chronology(child_record_id: int):
                          else "Date of birth not known",
                          reference=f"Child's record {child.reference}", back_url=_child_url(child),
                          back_text=f"Back to the record of {child.display_name}")
-    return show_chronology_page(about, [contact_child.id for contact_child in child.contact_children])
+    return show_chronology_page(about, queries.list_contact_child_ids(child.id))
 
 
 def _form_page(child, form, template: str, run, *, anchor: str, **context):
@@ -164,5 +165,123 @@ def list_views(child_record_id: int):
     page = render_template("children/list_views.html", child=child, views=views,
                            page_url=lambda number: url_for("children.list_views", child_record_id=child.id,
                                                            page=number))
+    commit_with_child_view(child.id)
+    return page
+
+
+# --- merging records found to be the same child, and the list of likely duplicates (R2.5) ---------
+
+
+def _other_record(child, typed: str | None):
+    """The record named in `?record=` (a reference as typed), checked to be one `child` may take in;
+    (record, None) or (None, what to do)."""
+    if not (typed or "").strip():
+        return None, "Enter the reference of the other record, like CH000031"
+    other_id = merging.parse_reference(typed)
+    other = queries.get_child(other_id) if other_id is not None else None
+    if other is None:
+        return None, f"There is no child's record {typed.strip()[:20]}: check the reference, like CH000031"
+    try:
+        merging.check_mergeable(other, child)
+    except DomainError as refusal:
+        return None, refusal.message
+    return other, None
+
+
+@bp.route("/children/<int:child_record_id>/merge", methods=["GET", "POST"])
+@requires(permissions.MERGE_CHILDREN, changes=subjects.CHILD_RECORD)
+def merge_child(child_record_id: int):
+    """Merge another record, found to be the same child, into this one: first find it by its
+    reference (?record=), then see both side by side and say why."""
+    child = _child_or_404(child_record_id)
+    typed = request.args.get("record")
+    other, problem = _other_record(child, typed)
+    if other is None:
+        page = render_template("children/merge_find.html", child=child, typed=typed or "",
+                               problem=problem if typed is not None or request.method == "POST" else None)
+        commit_with_child_view(child.id)
+        return page
+    form = load_form(forms.MergeForm)
+    if form.validate_on_submit():
+        try:
+            merging.merge_children(other, into=child, reason=form.reason.data, by=_me(), now=now_utc())
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(f"{other.reference} merged into this record: its calls, names and addresses show here, and "
+                  "it keeps its own history. The merge can be undone from its record.", "success")
+            commit_with_child_view(child.id)  # now with the merged record's calls
+            return redirect(_child_url(child))
+    page = render_template("children/merge_confirm.html", child=child, other=other, form=form,
+                           records=[_side(child), _side(other)])
+    commit_with_child_view(other.id)
+    commit_with_child_view(child.id)
+    return page
+
+
+def _side(child) -> dict:
+    """One record as the merge confirmation shows it beside the other."""
+    calls = queries.list_calls(child.id)
+    return {"child": child, "calls": calls, "open_work": queries.list_open_work(child.id)}
+
+
+@bp.route("/children/<int:child_record_id>/unmerge", methods=["GET", "POST"])
+@requires(permissions.MERGE_CHILDREN, changes=subjects.CHILD_RECORD)
+def undo_merge(child_record_id: int):
+    """Undo the merge of this record into another: the two records are separate again."""
+    child = _child_or_404(child_record_id)
+    merge = merging.get_merge_of(child)
+    form = load_form(forms.UndoMergeForm)
+    if form.validate_on_submit():
+        try:
+            merging.undo_merge(child, reason=form.reason.data, by=_me(), now=now_utc())
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(f"The merge is undone: {child.reference} is a record of its own again", "success")
+            commit_with_child_view(child.id)
+            return redirect(_child_url(child))
+    page = render_template("children/undo_merge.html", child=child, merge=merge, form=form)
+    commit_with_child_view(child.id)
+    return page
+
+
+@bp.route("/children/duplicates")
+@requires(permissions.MERGE_CHILDREN, no_record=True)
+def list_duplicates():
+    """The pairs of records likely the same child, best first, with why; made by the last scan."""
+    pairs = queries.list_duplicate_pairs(parse_id(request.args.get("page")) or 1)
+    page = render_template("children/list_duplicates.html", pairs=pairs, now=now_utc(),
+                           page_url=lambda number: url_for("children.list_duplicates", page=number))
+    log_list_view(contact_ids=queries.list_contact_ids_of(
+        [pair.child_id for pair in pairs.pairs] + [pair.other_id for pair in pairs.pairs]))
+    return page
+
+
+@bp.route("/children/duplicates/not-the-same", methods=["GET", "POST"])
+@requires(permissions.MERGE_CHILDREN, no_record=True)
+def record_not_same():
+    """Say of a pair (?child=&other=) that they are not the same child: never offered again."""
+    child_id, other_id = parse_id(request.args.get("child")), parse_id(request.args.get("other"))
+    child = queries.get_child(child_id) if child_id else None
+    other = queries.get_child(other_id) if other_id else None
+    if child is None or other is None:
+        flash("Choose a pair from the list of likely duplicates", "important")
+        return redirect(url_for("children.list_duplicates"))
+    form = load_form(forms.NotSameForm)
+    if form.validate_on_submit():
+        try:
+            merging.record_not_same_child(child, other, reason=form.reason.data, by=_me(), now=now_utc())
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(f"{child.reference} and {other.reference} are recorded as two children: the list will not "
+                  "offer them again", "success")
+            commit_with_child_view(other.id)
+            commit_with_child_view(child.id)
+            return redirect(url_for("children.list_duplicates"))
+    page = render_template("children/not_same.html", child=child, other=other, form=form,
+                           records=[_side(child), _side(other)])
+    commit_with_child_view(other.id)
     commit_with_child_view(child.id)
     return page

@@ -10,7 +10,18 @@ from dutydesk.models.audit import (
     RecordView,
     SignInAttempt,
 )
-from dutydesk.models.children import Child, ChildAddress, ChildEvent, ChildName, ChildSearchKey, RecordsCheck
+from dutydesk.models.children import (
+    Child,
+    ChildAddress,
+    ChildEvent,
+    ChildMerge,
+    ChildName,
+    ChildSearchKey,
+    DuplicatePair,
+    DuplicateScan,
+    NotSameChild,
+    RecordsCheck,
+)
 from dutydesk.models.cases import (
     Referral,
     ScreeningDecision,
@@ -36,13 +47,17 @@ __all__ = [
     "Child",
     "ChildAddress",
     "ChildEvent",
+    "ChildMerge",
     "ChildName",
     "ChildSearchKey",
     "Contact",
+    "DuplicatePair",
+    "DuplicateScan",
     "ContactChild",
     "ContactEvent",
     "FormDraft",
     "FormSubmission",
+    "NotSameChild",
     "Obligation",
     "ObligationKind",
     "RecordView",

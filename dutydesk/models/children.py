@@ -8,7 +8,7 @@ added and, when a name or an address stops being theirs, ended, never changed or
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, String, Text
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from dutydesk.extensions import db
@@ -230,3 +230,97 @@ class RecordsCheck(db.Model):
             return f"New record {self.child.reference}: no match among {self.weighed} children weighed"
         return (f"New record {self.child.reference}: none of the {len(self.offered)} children offered "
                 f"(of {self.weighed} weighed) was this child")
+
+
+class ChildMerge(db.Model):
+    """One record found to be the same child as another and merged into it, and the merge's undoing.
+
+    Nothing of either record moves: the merged record keeps its calls, names and addresses, and
+    points at the record it joined (Child.merged_into_id). The row is only ever ended
+    (guards.END_ONLY): undone once, with who, when and why; a later merge is a new row.
+    """
+
+    __tablename__ = "child_merges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The record merged (B), and the record it was merged into (A).
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    into_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    merged_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    merged_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    #: Set once, when the merge is undone (its value before a change is always loaded, to be checked).
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, active_history=True)
+    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    undo_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    child: Mapped[Child] = relationship(foreign_keys=[child_id])
+    into: Mapped[Child] = relationship(foreign_keys=[into_id])
+    merged_by: Mapped[User] = relationship(foreign_keys=[merged_by_id])
+    undone_by: Mapped[User | None] = relationship(foreign_keys=[undone_by_id])
+
+    @property
+    def is_undone(self) -> bool:
+        return self.undone_at is not None
+
+
+class DuplicateScan(db.Model):
+    """One run of the duplicates finder (children.duplicates) over every record: when it began
+    and ended, and what it found. Derived, so purgeable; it also lets one scheduler at a time
+    make the list."""
+
+    __tablename__ = "duplicate_scans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: When its pairs replaced the list; None while it runs (or if it stopped or died half-way).
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
+    #: Set when it stopped before the end (the scheduler's SIGTERM): it no longer holds the claim.
+    stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    records: Mapped[int] = mapped_column(default=0)
+    pairs: Mapped[int] = mapped_column(default=0)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class DuplicatePair(db.Model):
+    """Two live records the finder thinks may be the same child, the lower id first, once each.
+    Rebuilt wholesale by each scan, so purgeable."""
+
+    __tablename__ = "duplicate_pairs"
+    __table_args__ = (UniqueConstraint("child_id", "other_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    other_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    is_likely: Mapped[bool] = mapped_column(default=False)
+    #: The scorer's reasons, as the records check words them: ["similar first name (Ana / Anna)", ...].
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    scan_id: Mapped[int] = mapped_column(ForeignKey("duplicate_scans.id"))
+
+    child: Mapped[Child] = relationship(foreign_keys=[child_id])
+    other: Mapped[Child] = relationship(foreign_keys=[other_id])
+
+    @property
+    def strength(self) -> str:
+        return "likely the same child" if self.is_likely else "possible"
+
+
+class NotSameChild(db.Model):
+    """A manager's word that two records are not the same child: the duplicates list never offers
+    the pair again. Never changed."""
+
+    __tablename__ = "not_same_children"
+    __table_args__ = (Index("ix_not_same_children_pair", "child_id", "other_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The two records, the lower id first.
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"))
+    other_id: Mapped[int] = mapped_column(ForeignKey("children.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text)
+
+    child: Mapped[Child] = relationship(foreign_keys=[child_id])
+    other: Mapped[Child] = relationship(foreign_keys=[other_id])
+    decided_by: Mapped[User] = relationship()

@@ -13,9 +13,10 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from dutydesk.models.audit import AdminChange, ContactEvent, RecordView, SignInAttempt
-from dutydesk.models.children import ChildAddress, ChildEvent, ChildName, Period, RecordsCheck
+from dutydesk.models.children import (ChildAddress, ChildEvent, ChildMerge, ChildName, NotSameChild, Period,
+                                      RecordsCheck)
 
-APPEND_ONLY = (AdminChange, ChildEvent, ContactEvent, RecordView, RecordsCheck, SignInAttempt)
+APPEND_ONLY = (AdminChange, ChildEvent, ContactEvent, NotSameChild, RecordView, RecordsCheck, SignInAttempt)
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,8 @@ class EndOnly:
 
 
 #: The end-only tables' models, and the columns that end a row.
-END_ONLY = {ChildName: Period.END_COLUMNS, ChildAddress: Period.END_COLUMNS}
+END_ONLY = {ChildName: Period.END_COLUMNS, ChildAddress: Period.END_COLUMNS,
+            ChildMerge: ("undone_at", "undone_by_id", "undo_reason")}
 
 
 class RecordProtectionError(RuntimeError):
@@ -84,8 +86,10 @@ REFUSAL_FUNCTION = "dutydesk_refuse"
 #: Sessions are ended, not deleted, when someone signs out; an ended session is of no use to
 #: anyone and may be purged later. A form's claimed token matters only while the form can still
 #: be posted again (core/submissions.py).
-#: A child's search keys are derived from their record and rebuilt from it (children.search).
-PURGEABLE_TABLES = ("child_search_keys", "form_drafts", "form_submissions", "user_sessions")
+#: A child's search keys are derived from their record and rebuilt from it (children.search); the
+#: duplicates list and the record of its scans are remade wholesale by each scan (children.duplicates).
+PURGEABLE_TABLES = ("child_search_keys", "duplicate_pairs", "duplicate_scans", "form_drafts", "form_submissions",
+                    "user_sessions")
 
 _NAME = re.compile(r"[a-z_][a-z0-9_]*\Z")
 

@@ -288,3 +288,22 @@ def test_post_is_opened_only_by_its_holder_their_stand_in_and_the_teams_managers
     views = db.session.scalars(select(RecordView).where(RecordView.inbox_item_id == item.id)
                                .order_by(RecordView.id)).all()
     assert [(view.user.username, view.is_list) for view in views] == [("wes", False), ("mo", False), ("sara", False)]
+
+
+@freeze_time(NOW)
+def test_merging_is_for_the_managers_of_the_teams_holding_both_records_and_senior_managers(app, front):
+    record = front.referral.child.child  # North holds the child's case
+    url = f"/children/{record.id}/merge"
+    refused = _client(app, "sue").get(url)
+    assert refused.status_code == 403
+    assert (f"You cannot change the record of child {record.reference}: it is held by Duty North. Only members of "
+            "Duty North" in refused.get_data(as_text=True))
+    assert _client(app, "wes").get(url).status_code == 403  # a worker of the team: not a manager
+    assert "This page is for a" in _client(app, "wes").get("/children/duplicates").get_data(as_text=True)
+    for manager in ("mo", "sara"):
+        assert _client(app, manager).get(url).status_code == 200, manager
+    assert _client(app, "sue").get("/children/duplicates").status_code == 200  # the list is every team's
+    page = _client(app, "sue").get(f"/children/{record.id}").get_data(as_text=True)
+    assert "Merge another record into this one" not in page  # no link to what would be refused
+    assert "Merge another record into this one" in _client(app, "mo").get(f"/children/{record.id}").get_data(
+        as_text=True)

@@ -158,6 +158,11 @@ def everything(frozen):
     letter = absences.record_inbox_item(worker, channel=InboxChannel.POST, sender="Park Lane Primary",
                                         summary="Attendance figures for Leo", received_at=earlier, by=handler,
                                         now=earlier)
+    # Two more children's records in North: one to merge (or rule out as a duplicate), one merged already.
+    from dutydesk.children import merging
+
+    other, merged = (create_contact(earlier, team=north, by=handler).children[0].child for _ in range(2))
+    merging.merge_children(merged, into=referred.children[0].child, reason="Same child", by=manager, now=earlier)
     db.session.commit()
     sweep(at(NOW), send_email=False)  # the call's written hand-off is overdue: escalated to Maya
     escalation = next(e for e in db.session.scalars(select(Escalation).order_by(Escalation.id))
@@ -171,6 +176,7 @@ def everything(frozen):
         "escalation": escalation.id, "empty": empty.id, "closed": closed.id,
         "screening": obligation_of(call, ObligationKind.SCREENING_DECISION).id,
         "record": child.child_id, "name": child.child.names[0].id, "address": child.child.addresses[0].id,
+        "other_record": other.id, "merged_record": merged.id,
     }
 
 
@@ -213,6 +219,12 @@ SUBMISSIONS = {
     "children.end_address": ("worker", "/children/{record}/addresses/{address}/end", None, lambda ids: {"on": DAY}),
     "children.correct_details": ("manager", "/children/{record}/details", None, lambda ids: {
         "sex": "M", "ethnicity": "WBRI", "disabilities": ["NONE"], "upn": "B801200005001"}),
+    "children.merge_child": ("manager", "/children/{record}/merge?record={other_record}", None, lambda ids: {
+        "reason": "The school confirmed one pupil"}),
+    "children.undo_merge": ("manager", "/children/{merged_record}/unmerge", None, lambda ids: {
+        "reason": "Twins, the GP says"}),
+    "children.record_not_same": ("manager", "/children/duplicates/not-the-same?child={record}&other={other_record}",
+                                 None, lambda ids: {"reason": "Twins: two girls born that day"}),
     "work.add_action": ("worker", "/calls/{call}/actions/new", None, lambda ids: {
         "title": "Check school attendance", "child": "call", "worker_id": str(ids["worker"]),
         "due_date": ["24", "11", "2026"], "due_time": "14:30"}),
