@@ -34,6 +34,10 @@ SCREENING_DECISION_WORKING_DAYS = 1
 #: Working Together: an assessment is completed within 45 working days of the referral.
 ASSESSMENT_WORKING_DAYS = 45
 
+#: Working Together: an initial child protection conference is held within 15 working days of the
+#: strategy discussion that started the section 47 enquiry.
+CONFERENCE_WORKING_DAYS = 15
+
 #: R42: the receiving team accepts a case transferred to it within this many working days.
 TRANSFER_ACCEPTANCE_WORKING_DAYS = 1
 
@@ -150,6 +154,7 @@ LADDERS: dict[str, Ladder] = {
     "assessment": Ladder(warn_before=timedelta(days=3), senior_after=timedelta(days=2)),
     "action": Ladder(warn_before=timedelta(hours=1), senior_after=timedelta(days=1)),
     "strategy_review": Ladder(warn_before=timedelta(days=1), senior_after=timedelta(days=1)),
+    "initial_conference": Ladder(warn_before=timedelta(days=2), senior_after=timedelta(days=1)),
     "inbox_item": Ladder(warn_before=timedelta(hours=1), senior_after=timedelta(hours=4)),
 }
 
@@ -204,6 +209,11 @@ def assessment_due_at(referred_at: datetime) -> datetime:
     return add_working_days(referred_at, ASSESSMENT_WORKING_DAYS)
 
 
+def conference_due_at(discussed_at: datetime) -> datetime:
+    """Working Together: when the initial child protection conference must be held."""
+    return add_working_days(discussed_at, CONFERENCE_WORKING_DAYS)
+
+
 def transfer_acceptance_due_at(requested_at: datetime) -> datetime:
     """R42: when the receiving team must have accepted a transferred case."""
     return add_working_days(requested_at, TRANSFER_ACCEPTANCE_WORKING_DAYS)
@@ -233,6 +243,12 @@ def latest_expected_date_of_birth(today: date) -> date:
 def end_of_working_day(day: date) -> datetime:
     """A date given for something (a review, an action point) means by close of office that day."""
     return as_utc(datetime.combine(day, OFFICE_CLOSES, tzinfo=LONDON))
+
+
+def start_of_working_day(day: date) -> datetime:
+    """A date given for something done (a conference held, a review made) counts from the opening of
+    office that day: done on a clock's due date is done on time, whatever the hour."""
+    return as_utc(datetime.combine(day, OFFICE_OPENS, tzinfo=LONDON))
 
 
 @lru_cache(maxsize=8)
