@@ -135,7 +135,8 @@ def seed() -> str:
         action_points=[cases.ActionPoint("Arrange the ABE interview with CAIT", worker,
                                          rules.end_of_working_day((now + timedelta(days=2)).date()))],
         circulated_to="DC Sam Hale; Dr Rosa Lind; school DSL", circulated_at=ago(hours=21),
-        review_on=(now + timedelta(days=7)).date(), by=manager, now=ago(hours=21))
+        review_on=(now + timedelta(days=7)).date(), by=manager, now=ago(hours=21),
+        social_care_manager=manager)
     cases.record_screening_decision(accepted, accepted.children[0], outcome=ScreeningOutcome.REFERRAL,
                                     rationale="Unexplained fracture in a 9-year-old: assessment needed.",
                                     by=priya, now=ago(minutes=200))

@@ -281,8 +281,9 @@ def _decisions(scope: _Scope) -> Iterator[ChronologyEvent]:
     for decision in scope.decisions:
         summary = f"Screening decision: {decision.outcome.label}"
         if decision.is_joint_investigation:
-            summary += (f"; joint investigation with the police, social-care manager "
-                        f"{scope.name(decision.social_care_manager_id)}")
+            summary += "; joint investigation with the police"
+        if decision.social_care_manager_id is not None:
+            summary += f"; social-care manager {scope.name(decision.social_care_manager_id)}"
         if decision.onward_agency:
             summary += (f"; referred on to {decision.onward_agency} ({decision.onward_purpose}), agreed by "
                         f"{scope.name(decision.onward_agreed_by_id)}")

@@ -69,7 +69,7 @@ def teams() -> World:
     discussion = cases.record_strategy_discussion(
         referred, referred.children[0], held_at=earlier, attendees=[cases.Attendee("DS Khan", "Police")],
         record="Agreed a joint visit", action_points=[], circulated_to="DS Khan", circulated_at=earlier,
-        review_on=date(2026, 11, 30), by=worker, now=earlier)
+        review_on=date(2026, 11, 30), by=worker, now=earlier, social_care_manager=manager)
     absence = absences.record_absence(worker, starts_at=at(NOW) + timedelta(days=1),
                                       ends_at=at(NOW) + timedelta(days=2), cover=None, reason="Training",
                                       by=manager, now=earlier)

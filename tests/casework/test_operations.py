@@ -119,7 +119,7 @@ def test_a_conference_is_due_15_working_days_after_the_strategy_discussion_and_h
         referral.contact, referral.child, held_at=discussion_at,
         attendees=[cases.Attendee("DS Ray Cole", "Police")], record="Agreed a section 47 enquiry",
         action_points=[], circulated_to="Police, school", circulated_at=discussion_at + timedelta(hours=1),
-        review_on=date(2026, 10, 14), by=manager, now=discussion_at + timedelta(hours=2))
+        review_on=date(2026, 10, 14), by=manager, now=discussion_at + timedelta(hours=2), social_care_manager=manager)
     enquiry = casework.start_section47(referral, started_on=date(2026, 10, 7), discussion=discussion, by=worker,
                                        now=NOW)
 
@@ -144,7 +144,7 @@ def test_a_strategy_review_meets_its_clock(case):
     discussion = cases.record_strategy_discussion(
         referral.contact, referral.child, held_at=held, attendees=[cases.Attendee("DS Ray Cole", "Police")],
         record="Agreed", action_points=[], circulated_to="Police", circulated_at=held + timedelta(hours=1),
-        review_on=date(2026, 10, 14), by=manager, now=held + timedelta(hours=2))
+        review_on=date(2026, 10, 14), by=manager, now=held + timedelta(hours=2), social_care_manager=manager)
 
     casework.record_strategy_review(discussion, reviewed_on=date(2026, 10, 14), reviewed_by=manager,
                                     outcome="Enquiry continues; conference booked", by=manager, now=NOW)

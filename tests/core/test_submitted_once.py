@@ -199,7 +199,8 @@ SUBMISSIONS = {
         "outcome": "referral", "rationale": "Bruising seen by the GP"}),
     "cases.record_strategy_discussion": ("worker", "/calls/{referred}/children/{referred_child}/strategy-discussion",
                                          None, lambda ids: {
-        "held_date": DAY, "held_time": "10:00", "attendees-0-name": "DS Asha Khan",
+        "held_date": DAY, "held_time": "10:00", "social_care_manager_id": str(ids["manager"]),
+        "attendees-0-name": "DS Asha Khan",
         "attendees-0-agency": "Metropolitan Police", "record": "Agreed a joint visit.",
         "action_points-0-title": "", "circulated_to": "DS Khan", "circulated_date": DAY, "circulated_time": "10:30",
         "review_on": ["30", "11", "2026"], "save": "y"}),
@@ -318,7 +319,10 @@ def test_add_another_and_a_refused_form_save_nothing_so_the_same_form_still_save
     url = f"/calls/{call.id}/children/{call.children[0].id}/strategy-discussion"
     page = client.get(url).get_data(as_text=True)
     token = submission_token(page)
+    manager = create_user("manager", (Role.DUTY_MANAGER,), call.team, display_name="Maya Patel")
+    db.session.commit()
     form = {"csrf_token": csrf_token(page), "submission_token": token, "held_date": ["23", "11", "2026"],
+            "social_care_manager_id": str(manager.id),
             "held_time": "10:00", "attendees-0-name": "DS Asha Khan", "attendees-0-agency": "Police",
             "record": "Agreed a joint visit.", "circulated_to": "DS Khan",
             "circulated_date": ["23", "11", "2026"], "circulated_time": "10:30", "review_on": ["30", "11", "2026"]}

@@ -110,7 +110,7 @@ def world():
         referred, child, held_at=earlier, attendees=[cases.Attendee("DS Khan", "Police")],
         record="Agreed a joint visit", action_points=[cases.ActionPoint("Visit the school", worker, now + timedelta(days=3))],
         circulated_to="DS Khan", circulated_at=earlier, review_on=to_london(now).date() + timedelta(days=7),
-        by=worker, now=earlier)
+        by=worker, now=earlier, social_care_manager=manager)
     action = work.add_action(contact, title="Ring the school", owner=worker, due_at=now + timedelta(days=1),
                              by=manager, now=earlier + timedelta(hours=1, minutes=55))
     absence = absences.record_absence(worker, starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=2),
