@@ -280,6 +280,14 @@ def start_section47(referral: Referral, *, started_on: date, discussion: Strateg
     return enquiry
 
 
+def conference_due_at(enquiry: Section47Enquiry) -> datetime:
+    """Working Together: when the enquiry's initial child protection conference must be held, 15
+    working days from the strategy discussion it follows (without one, from the enquiry's start)."""
+    start = (enquiry.strategy_discussion.held_at if enquiry.strategy_discussion is not None
+             else rules.start_of_working_day(enquiry.started_on))
+    return rules.conference_due_at(start)
+
+
 def record_section47_outcome(enquiry: Section47Enquiry, *, outcome: Section47Outcome, outcome_on: date, by: User,
                              now: datetime) -> Section47Enquiry:
     """The enquiry's outcome. When an initial child protection conference is needed its clock
@@ -292,9 +300,7 @@ def record_section47_outcome(enquiry: Section47Enquiry, *, outcome: Section47Out
                f"the enquiry started ({enquiry.started_on:%-d %B %Y})")
     enquiry.outcome, enquiry.outcome_on = outcome, outcome_on
     if outcome.needs_conference:
-        start = (enquiry.strategy_discussion.held_at if enquiry.strategy_discussion is not None
-                 else rules.start_of_working_day(enquiry.started_on))
-        due = rules.conference_due_at(start)
+        due = conference_due_at(enquiry)
         clock = open_obligation(ObligationKind.INITIAL_CONFERENCE, contact=referral.contact, child=referral.child,
                                 team=referral.team, worker=referral.worker if referral.is_allocated else by,
                                 due_at=due, now=now)
