@@ -158,6 +158,24 @@ def everything(frozen):
     letter = absences.record_inbox_item(worker, channel=InboxChannel.POST, sender="Park Lane Primary",
                                         summary="Attendance figures for Leo", received_at=earlier, by=handler,
                                         now=earlier)
+    from datetime import date
+
+    from dutydesk.casework import operations as casework
+    from dutydesk.models.codes import PlanKind, Section47Outcome
+
+    referral = cases.get_referral(referred.children[0])
+    discussion = cases.record_strategy_discussion(
+        referred, referred.children[0], held_at=earlier, attendees=[cases.Attendee("DS Khan", "Police")],
+        record="Agreed a section 47 enquiry", action_points=[], circulated_to="DS Khan", circulated_at=earlier,
+        review_on=date(2026, 11, 30), by=worker, now=earlier, social_care_manager=manager)
+    enquiry = casework.start_section47(referral, started_on=date(2026, 11, 23), discussion=discussion, by=worker,
+                                       now=earlier)
+    decided = casework.start_section47(referral, started_on=date(2026, 11, 23), discussion=discussion, by=worker,
+                                       now=earlier)
+    casework.record_section47_outcome(decided, outcome=Section47Outcome.CONFERENCE, outcome_on=date(2026, 11, 23),
+                                      by=worker, now=earlier)
+    plan = casework.start_plan(referral, kind=PlanKind.CHILD_IN_NEED, started_on=date(2026, 11, 23), category=None,
+                               by=worker, now=earlier)
     db.session.commit()
     sweep(at(NOW), send_email=False)  # the call's written hand-off is overdue: escalated to Maya
     escalation = next(e for e in db.session.scalars(select(Escalation).order_by(Escalation.id))
@@ -171,6 +189,7 @@ def everything(frozen):
         "escalation": escalation.id, "empty": empty.id, "closed": closed.id,
         "screening": obligation_of(call, ObligationKind.SCREENING_DECISION).id,
         "record": child.child_id, "name": child.child.names[0].id, "address": child.child.addresses[0].id,
+        "discussion": discussion.id, "enquiry": enquiry.id, "decided": decided.id, "plan": plan.id,
     }
 
 
@@ -227,6 +246,19 @@ SUBMISSIONS = {
     "cases.request_transfer": ("manager", "/cases/{referral}/transfer", None, lambda ids: {
         "to_team_id": str(ids["south"]), "reason": "Family moved south"}),
     "cases.accept_transfer": ("south", "/transfers/{transfer}/accept", "/cases/{moving}", lambda ids: {}),
+    "contacts.raise_flag": ("worker", "/calls/{referred}/flags/new", None, lambda ids: {
+        "flag": "is_possible_crime", "note": "At screening the nurse said a belt was used"}),
+    "protection.start_section47": ("worker", "/cases/{referral}/section-47/new", None, lambda ids: {
+        "discussion": str(ids["discussion"]), "started_on": DAY}),
+    "protection.record_section47_outcome": ("worker", "/section-47/{enquiry}/outcome", None, lambda ids: {
+        "outcome": "conference", "outcome_on": DAY}),
+    "protection.record_conference": ("worker", "/section-47/{decided}/conference", None, lambda ids: {
+        "held_on": DAY}),
+    "protection.start_plan": ("worker", "/cases/{referral}/plans/new", None, lambda ids: {
+        "kind": "cp", "category": "NEG", "started_on": DAY}),
+    "protection.end_plan": ("worker", "/plans/{plan}/end", None, lambda ids: {"ended_on": DAY}),
+    "protection.record_strategy_review": ("worker", "/strategy-discussions/{discussion}/review", None, lambda ids: {
+        "reviewed_on": DAY, "reviewed_by_id": str(ids["manager"]), "outcome": "Enquiry continues"}),
     "escalations.acknowledge": ("manager", "/escalations/{escalation}/acknowledge", "/escalations",
                                 lambda ids: {"note": "Rang Wes"}),
     "absences.record_absence": ("manager", "/absences/new", None, lambda ids: {
