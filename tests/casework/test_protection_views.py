@@ -359,13 +359,13 @@ def test_another_teams_worker_cannot_raise_a_flag(client, world):
     assert response.status_code == 403 and not world["contact"].is_possible_crime
 
 
-def test_the_police_informed_setting_changes_the_due_time_of_the_clocks_opened_after(app, world):
+def test_the_police_informed_setting_changes_the_due_time_of_the_clocks_opened_after(app, world, monkeypatch):
     contact, worker = world["contact"], world["worker"]
-    app.config["POLICE_INFORMED_WITHIN_MINUTES"] = 30
+    monkeypatch.setitem(app.config, "POLICE_INFORMED_WITHIN_MINUTES", 30)
     raised = at("2026-11-23 10:00")
     [police] = calls.raise_flag(contact, flag="is_possible_crime", note="A belt", by=worker, now=raised)
     assert police.due_at == at("2026-11-23 10:30")
-    app.config["POLICE_INFORMED_WITHIN_MINUTES"] = 90
+    monkeypatch.setitem(app.config, "POLICE_INFORMED_WITHIN_MINUTES", 90)
     logged = create_contact(at("2026-11-23 11:00"), team=contact.team, flags=calls.Flags(is_possible_crime=True))
     assert obligation_of(logged, ObligationKind.POLICE_INFORMED).due_at == at("2026-11-23 12:30")
 
