@@ -55,6 +55,11 @@ class Config:
     #: How often the live board fetches its open work again (R19: every 15 seconds or less).
     BOARD_REFRESH_SECONDS = min(int(os.environ.get("BOARD_REFRESH_SECONDS", "15")), 15)
 
+    #: R98: how soon the police must be told of a possible crime against a child, from when it is
+    #: flagged ("at the earliest opportunity": the council's standard; rules.POLICE_INFORMED_WITHIN
+    #: is the default). Read when the clock opens: changing it changes the clocks opened after.
+    POLICE_INFORMED_WITHIN_MINUTES = max(1, int(os.environ.get("POLICE_INFORMED_WITHIN_MINUTES", "60")))
+
     #: How often the scheduler sweeps for escalations that have fallen due.
     SWEEP_INTERVAL_SECONDS = int(os.environ.get("SWEEP_INTERVAL_SECONDS", "60"))
     #: How often the scheduler looks whether the duplicates list is a day old, to make it again.

@@ -47,8 +47,11 @@ from dutydesk.models import (
     InboxItem,
     Obligation,
     ObligationKind,
+    Plan,
     Referral,
     Role,
+    Section47Enquiry,
+    StrategyDiscussion,
     Team,
     Transfer,
     User,
@@ -136,6 +139,22 @@ def _(obligation: Obligation) -> Holders:
 def _(referral: Referral) -> Holders:
     return Holders(f"the case from call {referral.contact.reference}", teams=_teams(referral.team),
                    owners=_people(referral.worker))
+
+
+@holders_of.register
+def _(enquiry: Section47Enquiry) -> Holders:
+    return holders_of(enquiry.referral)
+
+
+@holders_of.register
+def _(plan: Plan) -> Holders:
+    return holders_of(plan.referral)
+
+
+@holders_of.register
+def _(discussion: StrategyDiscussion) -> Holders:
+    # As its child of the call: the case's team and worker, or the call's team (R51).
+    return holders_of(discussion.child)
 
 
 @holders_of.register

@@ -6,19 +6,23 @@ from dutydesk import rules
 from dutydesk.absences import operations as absences
 from dutydesk.people.operations import create_user
 from dutydesk.cases import operations as cases
+from dutydesk.casework import operations as casework
 from dutydesk.children.duplicates import find_duplicates
-from dutydesk.clock import now_utc
+from dutydesk.clock import now_utc, to_london
 from dutydesk.contacts import operations as calls
 from dutydesk.extensions import db
 from dutydesk.work import operations as work
 from dutydesk.models import InboxChannel, Role, ScreeningOutcome, Team, TeamKind
 from dutydesk.models.codes import (
+    AbuseCategory,
     Channel,
     ConcernCategory,
     ConfirmationMethod,
     InterpreterNeed,
     NoReferrerDetailsReason,
+    PlanKind,
     ReferralSource,
+    Section47Outcome,
 )
 
 DEMO_PASSWORD = "dutydesk-demo"
@@ -128,7 +132,7 @@ def seed() -> str:
                                     now=ago(hours=24))
     mia = cases.get_referral(done.children[0])
     cases.allocate_case(mia, to=worker, by=manager, now=ago(hours=23))
-    cases.record_strategy_discussion(
+    mia_discussion = cases.record_strategy_discussion(
         done, done.children[0], held_at=ago(hours=22),
         attendees=[cases.Attendee("Maya Patel", "Children's social care"), cases.Attendee("DC Sam Hale", "Police CAIT"),
                    cases.Attendee("Dr Rosa Lind", "Health")],
@@ -136,7 +140,19 @@ def seed() -> str:
         action_points=[cases.ActionPoint("Arrange the ABE interview with CAIT", worker,
                                          rules.end_of_working_day((now + timedelta(days=2)).date()))],
         circulated_to="DC Sam Hale; Dr Rosa Lind; school DSL", circulated_at=ago(hours=21),
-        review_on=(now + timedelta(days=7)).date(), by=manager, now=ago(hours=21))
+        review_on=(now + timedelta(days=7)).date(), by=manager, now=ago(hours=21),
+        social_care_manager=manager)
+    # The section 47 enquiry that followed it found an initial child protection conference needed
+    # (its clock runs 15 working days from the discussion); the conference was held today and put
+    # Mia on a child protection plan.
+    today = to_london(now).date()
+    enquiry = casework.start_section47(mia, started_on=to_london(ago(hours=21)).date(),
+                                       discussion=mia_discussion, by=worker, now=ago(hours=20))
+    casework.record_section47_outcome(enquiry, outcome=Section47Outcome.CONFERENCE, outcome_on=today, by=worker,
+                                      now=ago(minutes=30))
+    casework.record_conference(enquiry, held_on=today, by=worker, now=ago(minutes=20))
+    casework.start_plan(mia, kind=PlanKind.CHILD_PROTECTION, started_on=today, category=AbuseCategory.SEXUAL,
+                        by=worker, now=ago(minutes=15))
     cases.record_screening_decision(accepted, accepted.children[0], outcome=ScreeningOutcome.REFERRAL,
                                     rationale="Unexplained fracture in a 9-year-old: assessment needed.",
                                     by=priya, now=ago(minutes=200))
@@ -191,6 +207,7 @@ def seed() -> str:
     return ("Demo data added: 4 teams, 10 users (password 'dutydesk-demo'), 8 calls "
             "(open, overdue, put through, accepted, all met, met late, and two about one child under two "
             "spellings, in North and South), each child with a record of their own, 4 cases "
-            "(allocated after a strategy discussion, unallocated with a contingency, being transferred, allocated), "
+            "(allocated after a strategy discussion, with a section 47 enquiry, its conference and a child protection "
+            "plan; unallocated with a contingency; being transferred; allocated), "
             f"1 absence with cover and 2 items of post and messages, and {scan.pairs} pair(s) of records likely "
             "the same child on the list of duplicates. The scheduler issues the escalations due.")

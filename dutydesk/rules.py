@@ -22,7 +22,8 @@ HANDOFF_WITHIN = timedelta(minutes=60)
 #: R21: a professional referrer confirms the referral in writing within this long.
 REFERRER_CONFIRMATION_WITHIN = timedelta(hours=48)
 
-#: R98: the police are informed "at the earliest opportunity"; this is the council's standard.
+#: R98: the police are informed "at the earliest opportunity"; this is the default of the council's
+#: standard, which is a setting (config.py POLICE_INFORMED_WITHIN_MINUTES, read where the clock opens).
 POLICE_INFORMED_WITHIN = timedelta(minutes=60)
 
 #: R35: a child alleged to have been deliberately harmed is seen and spoken to within this long.
@@ -33,6 +34,10 @@ SCREENING_DECISION_WORKING_DAYS = 1
 
 #: Working Together: an assessment is completed within 45 working days of the referral.
 ASSESSMENT_WORKING_DAYS = 45
+
+#: Working Together: an initial child protection conference is held within 15 working days of the
+#: strategy discussion that started the section 47 enquiry.
+CONFERENCE_WORKING_DAYS = 15
 
 #: R42: the receiving team accepts a case transferred to it within this many working days.
 TRANSFER_ACCEPTANCE_WORKING_DAYS = 1
@@ -150,6 +155,7 @@ LADDERS: dict[str, Ladder] = {
     "assessment": Ladder(warn_before=timedelta(days=3), senior_after=timedelta(days=2)),
     "action": Ladder(warn_before=timedelta(hours=1), senior_after=timedelta(days=1)),
     "strategy_review": Ladder(warn_before=timedelta(days=1), senior_after=timedelta(days=1)),
+    "initial_conference": Ladder(warn_before=timedelta(days=2), senior_after=timedelta(days=1)),
     "inbox_item": Ladder(warn_before=timedelta(hours=1), senior_after=timedelta(hours=4)),
 }
 
@@ -184,9 +190,10 @@ def referrer_confirmation_due_at(received_at: datetime) -> datetime:
     return as_utc(received_at) + REFERRER_CONFIRMATION_WITHIN
 
 
-def police_informed_due_at(flagged_at: datetime) -> datetime:
-    """R98: when the police must have been told of a possible crime against a child."""
-    return as_utc(flagged_at) + POLICE_INFORMED_WITHIN
+def police_informed_due_at(flagged_at: datetime, within: timedelta = POLICE_INFORMED_WITHIN) -> datetime:
+    """R98: when the police must have been told of a possible crime against a child, `within` the
+    council's setting of the time it allows."""
+    return as_utc(flagged_at) + within
 
 
 def child_seen_due_at(allegation_received_at: datetime) -> datetime:
@@ -202,6 +209,11 @@ def screening_decision_due_at(received_at: datetime) -> datetime:
 def assessment_due_at(referred_at: datetime) -> datetime:
     """Working Together: when the assessment that follows a referral must be complete."""
     return add_working_days(referred_at, ASSESSMENT_WORKING_DAYS)
+
+
+def conference_due_at(discussed_at: datetime) -> datetime:
+    """Working Together: when the initial child protection conference must be held."""
+    return add_working_days(discussed_at, CONFERENCE_WORKING_DAYS)
 
 
 def transfer_acceptance_due_at(requested_at: datetime) -> datetime:
@@ -233,6 +245,12 @@ def latest_expected_date_of_birth(today: date) -> date:
 def end_of_working_day(day: date) -> datetime:
     """A date given for something (a review, an action point) means by close of office that day."""
     return as_utc(datetime.combine(day, OFFICE_CLOSES, tzinfo=LONDON))
+
+
+def start_of_working_day(day: date) -> datetime:
+    """A date given for something done (a conference held, a review made) counts from the opening of
+    office that day: done on a clock's due date is done on time, whatever the hour."""
+    return as_utc(datetime.combine(day, OFFICE_OPENS, tzinfo=LONDON))
 
 
 @lru_cache(maxsize=8)

@@ -12,7 +12,7 @@ from dutydesk.absences.queries import get_absence
 from dutydesk.access import Subject
 from dutydesk.escalations.queries import get_escalation
 from dutydesk.extensions import db
-from dutydesk.models import ObligationKind, StrategyDiscussion, Transfer
+from dutydesk.models import ObligationKind, Plan, Section47Enquiry, StrategyDiscussion, Transfer
 from dutydesk.pages import get_child_once, get_contact_once, get_inbox_item_once, get_referral_once
 from dutydesk.people.queries import get_team, get_user
 
@@ -80,6 +80,8 @@ CHILD_ADDRESS = Subject("address on a child's record", _child_address)
 TRANSFER = Subject("transfer", _transfer)
 STRATEGY_DISCUSSION = Subject("strategy discussion", lambda discussion_id: db.session.get(StrategyDiscussion,
                                                                                           discussion_id))
+SECTION47 = Subject("section 47 enquiry", lambda enquiry_id: db.session.get(Section47Enquiry, enquiry_id))
+PLAN = Subject("plan", lambda plan_id: db.session.get(Plan, plan_id))
 ABSENCE = Subject("absence", get_absence)
 INBOX_ITEM = Subject("post or message", get_inbox_item_once, is_read_restricted=True)
 ESCALATION = Subject("escalation", get_escalation)

@@ -2,7 +2,7 @@
 
 from freezegun import freeze_time
 
-from dutydesk import demo
+from dutydesk import demo, rules
 from dutydesk.clock import now_utc
 from dutydesk.escalations.sweep import sweep
 from dutydesk.extensions import db
@@ -18,12 +18,20 @@ def test_the_demo_data_loads_and_the_north_board_shows_cases_in_every_state(clie
     assert sorted((r.child.display_name, r.is_allocated) for r in referrals) == [
         ("Anna Kouao", True), ("Kai Brown", False), ("Mia Novak", True), ("Noah Price", False)]
     assert db.session.scalar(db.select(Transfer)).accepted_at is None
-    assert len(db.session.scalar(db.select(StrategyDiscussion)).attendees) == 3
+    discussion = db.session.scalar(db.select(StrategyDiscussion))
+    assert len(discussion.attendees) == 3 and discussion.social_care_manager.username == "manager"  # R93
+    mia = next(r for r in referrals if r.child.display_name == "Mia Novak")
+    [enquiry] = mia.section47_enquiries
+    assert enquiry.strategy_discussion == discussion and enquiry.outcome.needs_conference
+    assert enquiry.conference_obligation.due_at == rules.conference_due_at(discussion.held_at)
+    assert [(p.kind.value, p.latest_category.value) for p in mia.plans] == [("cp", "SAB")]
     sign_in(client, "manager", demo.DEMO_PASSWORD)
     html = client.get("/board").get_data(as_text=True)
     assert "Accept the transfer of Noah Price from Duty and assessment South" in html
     assert "Request the hospital&#39;s skeletal survey results" in html
     assert "Overdue" in html
+    case = client.get(f"/cases/{mia.id}").get_data(as_text=True)
+    assert "Section 47 enquiries" in case and "Held on 23 Nov 2026" in case and "Sexual abuse" in case
 
 
 @freeze_time("2026-11-23 11:00:00")

@@ -35,8 +35,8 @@ class DecisionForm(FlaskForm):
     social_care_manager_id = GovSelectField(
         "Social-care manager involved", coerce=optional_int, validate_choice=False,
         unknown="Choose the social-care manager involved from the list",
-        description="Needed when a joint investigation with the police is being considered: "
-                    "it cannot be recorded without one")
+        description="Needed for a strategy discussion (possible section 47), whether or not a joint "
+                    "investigation with the police is being considered: it cannot be recorded without one")
     onward_agency = StringField("Agency", widget=GovTextInput(),
                                 description="For example CAMHS, the health visiting service, a housing provider. "
                                             "Leave blank if the child is not referred to another agency.",
@@ -113,6 +113,14 @@ class StrategyDiscussionForm(FlaskForm):
                                 validators=[require("Enter the date the discussion was held")])
     held_time = ClockTimeField("Time", description="24-hour clock, like 14:05",
                                validators=[require("Enter the time the discussion was held")])
+
+    #: R93: every strategy discussion names the social-care manager involved.
+    social_care_manager_id = GovSelectField(
+        "Social-care manager involved", coerce=optional_int, validate_choice=False,
+        unknown="Choose the social-care manager involved from the list",
+        description="A duty manager or a senior manager: a strategy discussion cannot be recorded without one",
+        validators=[require("Name the social-care manager involved: a strategy discussion cannot be recorded "
+                            "without one (R93)")])
 
     attendees = RowList(FormField(AttendeeForm), min_entries=1, max_entries=MAX_ATTENDEES)
     add_attendee = SubmitField("Add another attendee", widget=GovSubmitInput())

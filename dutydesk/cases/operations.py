@@ -76,6 +76,18 @@ def is_manager(user: User | None) -> bool:
     return user is not None and user.is_active and user.has_any_role(permissions.SOCIAL_CARE_MANAGER)
 
 
+def check_social_care_manager(manager: User | None, what: str) -> None:
+    """R93: a possible joint police and social-care investigation (a strategy discussion, or the
+    decision to hold one) has a named social-care manager involved, whether or not the joint
+    investigation box is ticked: it cannot be recorded without one."""
+    if manager is None:
+        raise DomainError(f"Name the social-care manager involved: {what} cannot be recorded without one (R93)",
+                          "social_care_manager_id")
+    if not is_manager(manager):
+        raise DomainError(f"{manager.display_name} is not an active social-care manager: choose a duty manager "
+                          "or a senior manager", "social_care_manager_id")
+
+
 def record_screening_decision(
     contact: Contact,
     child: ContactChild,
@@ -90,8 +102,9 @@ def record_screening_decision(
 ) -> ScreeningDecision:
     """Record what happens next for one child; the first decision meets the screening clock.
 
-    R93: a joint police and social-care investigation needs the social-care manager involved
-    named at this stage. R48: referring on to another agency needs its purpose and the
+    R93: a decision to hold a strategy discussion (a possible joint police and social-care
+    investigation) needs the social-care manager involved named at this stage, whether or not
+    the joint investigation box is ticked. R48: referring on to another agency needs its purpose and the
     agreement of the worker holding the child's work or a manager. A referral (or strategy
     discussion) opens the CIN referral and its assessment clock; no further action after a
     referral sets the referral's NFA flag.
@@ -101,13 +114,11 @@ def record_screening_decision(
     check_may_change(by, child, now=now)
     if not rationale.strip():
         raise DomainError("Record the reasons for the decision", "rationale")
-    if is_joint_investigation:
-        if outcome is not ScreeningOutcome.STRATEGY_DISCUSSION:
-            raise DomainError("A joint investigation with the police starts with a strategy discussion: "
-                              "choose that decision, or untick the joint investigation", "outcome")
-        if not is_manager(social_care_manager):
-            raise DomainError("Name the social-care manager involved in the joint investigation with "
-                              "the police: it cannot be recorded without one", "social_care_manager_id")
+    if is_joint_investigation and outcome is not ScreeningOutcome.STRATEGY_DISCUSSION:
+        raise DomainError("A joint investigation with the police starts with a strategy discussion: "
+                          "choose that decision, or untick the joint investigation", "outcome")
+    if outcome is ScreeningOutcome.STRATEGY_DISCUSSION:
+        check_social_care_manager(social_care_manager, "a decision to hold a strategy discussion")
     if onward is not None:
         _check_onward(onward, contact, child)
     referral = get_referral(child)
@@ -122,7 +133,7 @@ def record_screening_decision(
     decision = ScreeningDecision(
         contact=contact, child=child, outcome=outcome, rationale=rationale.strip(), decided_at=now,
         decided_by=by, is_joint_investigation=is_joint_investigation,
-        social_care_manager=social_care_manager if is_joint_investigation else None,
+        social_care_manager=social_care_manager if outcome is ScreeningOutcome.STRATEGY_DISCUSSION else None,
         onward_agency=onward.agency.strip() if onward else "", onward_purpose=onward.purpose.strip() if onward else "",
         onward_agreed_by=onward.agreed_by if onward else None,
     )
@@ -141,7 +152,9 @@ def record_screening_decision(
                 withdraw_obligation(obligation, reason="The referral ended in no further action", by=by, now=now)
     summary = f"Decision for {child.display_name}: {outcome.label}"
     if is_joint_investigation:
-        summary += f"; joint investigation with the police, social-care manager {social_care_manager.display_name}"
+        summary += "; joint investigation with the police"
+    if outcome is ScreeningOutcome.STRATEGY_DISCUSSION:
+        summary += f"; social-care manager {social_care_manager.display_name}"
     if onward is not None:
         summary += f"; referred on to {onward.agency.strip()} ({onward.purpose.strip()}), agreed by {onward.agreed_by.display_name}"
     record_event(contact, action="decision", by=by, at=now, summary=summary, child=child)
@@ -359,10 +372,12 @@ def record_strategy_discussion(
     review_on: date,
     by: User,
     now: datetime,
+    social_care_manager: User | None = None,
 ) -> StrategyDiscussion:
     """R51: the discussion's record, who took part for which agency, its action points (each an
     action with an owner and a deadline), whom the record went to and when, and a review date
-    that becomes an obligation of the worker holding the case."""
+    that becomes an obligation of the worker holding the case. R93: every strategy discussion
+    names the social-care manager involved."""
     if child.contact_id != contact.id:
         raise DomainError("That child is not part of this call")
     check_may_change(by, child, now=now)
@@ -377,6 +392,7 @@ def record_strategy_discussion(
     for attendee in attendees:
         if not (attendee.name.strip() and attendee.agency.strip()):
             raise DomainError("Enter both the name and the agency of everyone who took part", "attendees")
+    check_social_care_manager(social_care_manager, "a strategy discussion")
     if not record.strip():
         raise DomainError("Enter the record of the discussion", "record")
     if not circulated_to.strip():
@@ -396,7 +412,8 @@ def record_strategy_discussion(
     review.title = f"Review the strategy discussion of {to_london(held_at):%-d %B %Y}"
     discussion = StrategyDiscussion(contact=contact, child=child, held_at=held_at, record=record.strip(),
                                     circulated_to=circulated_to.strip(), circulated_at=circulated_at,
-                                    recorded_at=now, recorded_by=by, review=review)
+                                    recorded_at=now, recorded_by=by, review=review,
+                                    social_care_manager=social_care_manager)
     db.session.add(discussion)
     for position, attendee in enumerate(attendees):
         db.session.add(StrategyAttendee(discussion=discussion, position=position, name=attendee.name.strip()[:200],
@@ -408,7 +425,8 @@ def record_strategy_discussion(
         db.session.add(StrategyActionPoint(discussion_id=discussion.id, obligation_id=action.id))
     record_event(contact, action="strategy_discussion", by=by, at=now, child=child,
                  summary=f"Strategy discussion about {child.display_name} on {to_london(held_at):%-d %B %Y} "
-                         f"recorded: {len(attendees)} took part, {len(action_points)} action points, "
+                         f"recorded: {len(attendees)} took part, social-care manager "
+                         f"{social_care_manager.display_name}, {len(action_points)} action points, "
                          f"review by {to_london(review_due):%-d %B %Y}")
     db.session.flush()
     return discussion

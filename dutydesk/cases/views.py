@@ -84,7 +84,8 @@ def record_decision(contact_id: int, child_id: int):
             onward = operations.OnwardReferral(agency=form.onward_agency.data or "",
                                                purpose=form.onward_purpose.data or "", agreed_by=agreed_by)
         joint = bool(form.is_joint_investigation.data)
-        manager = get_user(form.social_care_manager_id.data) if joint and form.social_care_manager_id.data else None
+        # R93: the operation decides whether the decision needs the manager chosen, and who may be.
+        manager = get_user(form.social_care_manager_id.data) if form.social_care_manager_id.data else None
         outcome = form.outcome.data
         had_referral = child.referral is not None
         operations.record_screening_decision(
@@ -109,6 +110,8 @@ def record_strategy_discussion(contact_id: int, child_id: int):
     child = _child_or_404(contact, child_id)
     form = load_form(forms.StrategyDiscussionForm)
     workers = list_duty_workers()
+    managers = queries.list_social_care_managers()
+    form.social_care_manager_id.choices = person_choices(managers, "Choose the manager")
     rows_changed = form.is_submitted() and change_rows(
         (form.attendees, form.add_attendee, form.remove_attendee, forms.MAX_ATTENDEES),
         (form.action_points, form.add_action_point, form.remove_action_point, forms.MAX_ACTION_POINTS))
@@ -116,7 +119,7 @@ def record_strategy_discussion(contact_id: int, child_id: int):
         form.set_owner_choices(workers)
         if form.validate():
             try:
-                discussion_id = _record_strategy_discussion(form, contact, child, workers)
+                discussion_id = _record_strategy_discussion(form, contact, child, workers, managers)
             except DomainError as error:
                 show_error(form, error)
             else:
@@ -132,7 +135,9 @@ def record_strategy_discussion(contact_id: int, child_id: int):
                            now=now_utc())
 
 
-def _record_strategy_discussion(form, contact, child, workers) -> int:
+def _record_strategy_discussion(form, contact, child, workers, managers) -> int:
+    manager = chosen_person(managers, form.social_care_manager_id.data,
+                            "Choose the social-care manager involved from the list", "social_care_manager_id")
     points = []
     for entry in form.action_points:
         if entry.form.is_blank:
@@ -145,7 +150,8 @@ def _record_strategy_discussion(form, contact, child, workers) -> int:
         attendees=[operations.Attendee(entry.form.name.data or "", entry.form.agency.data or "")
                    for entry in form.attendees],
         record=form.record.data, action_points=points, circulated_to=form.circulated_to.data,
-        circulated_at=form.circulated_at, review_on=form.review_on.data, by=_me(), now=now_utc())
+        circulated_at=form.circulated_at, review_on=form.review_on.data, by=_me(), now=now_utc(),
+        social_care_manager=manager)
     return discussion.id
 
 

@@ -25,6 +25,9 @@ from dutydesk.clock import to_london
 from dutydesk.extensions import db
 from dutydesk.models import (
     Contact,
+    Plan,
+    Section47Enquiry,
+    StrategyReview,
     ContactChild,
     ContactEvent,
     Escalation,
@@ -37,7 +40,7 @@ from dutydesk.models import (
     User,
 )
 from dutydesk.models.codes import Channel, ConfirmationMethod, LabelledEnum
-from dutydesk.rules import EscalationLevel
+from dutydesk.rules import EscalationLevel, start_of_working_day
 
 
 class ChronologyKind(LabelledEnum):
@@ -49,12 +52,18 @@ class ChronologyKind(LabelledEnum):
     REFERRER_CONFIRMATION = ("confirmation", "Referrer's written confirmation")
     POLICE_INFORMED = ("police", "Police informed")
     CHILD_SEEN = ("child_seen", "Child seen")
+    #: Possible crime or deliberate harm raised after the call was logged (at screening).
+    FLAG_RAISED = ("flag", "Flag raised")
     #: R2.5: the check of existing records while the call is taken. Nothing records it yet: the
     #: records check will add a source of its own (see SOURCES).
     RECORDS_CHECK = ("records_check", "Records check")
     SCREENING_DECISION = ("decision", "Screening decision")
     REFERRAL = ("referral", "Referral")
     STRATEGY_DISCUSSION = ("strategy", "Strategy discussion")
+    STRATEGY_REVIEW = ("strategy_review", "Strategy discussion reviewed")
+    SECTION47 = ("section47", "Section 47 enquiry")
+    CONFERENCE = ("conference", "Child protection conference")
+    PLAN = ("plan", "Plan")
     ACTION = ("action", "Actions")
     REASON = ("reason", "Reason recorded")
     ESCALATION = ("escalation", "Escalation")
@@ -110,6 +119,10 @@ class _Scope:
     history: list[ContactEvent]
     #: Everyone named in them, by id (read at once: a User brings its roles with it).
     names: dict[int, str]
+    #: Child protection on the referrals: section 47 enquiries, plans, and the discussions' reviews.
+    enquiries: list[Section47Enquiry]
+    plans: list[Plan]
+    reviews: list[StrategyReview]
 
     def name(self, user_id: int | None) -> str | None:
         return self.names.get(user_id) if user_id is not None else None
@@ -164,6 +177,14 @@ def _read(child_ids: set[int]) -> _Scope:
     history = list(db.session.scalars(
         select(ContactEvent).where(ContactEvent.contact_id.in_(list(contacts)),
                                    ContactEvent.action.in_(_HISTORY_ACTIONS))))
+    referral_ids = [referral.id for referral in referrals]
+    enquiries = list(db.session.scalars(
+        select(Section47Enquiry).where(Section47Enquiry.referral_id.in_(referral_ids))
+        .options(joinedload(Section47Enquiry.conference_obligation), joinedload(Section47Enquiry.strategy_discussion))
+        .order_by(Section47Enquiry.id)))
+    plans = list(db.session.scalars(select(Plan).where(Plan.referral_id.in_(referral_ids)).order_by(Plan.id)))
+    reviews = list(db.session.scalars(
+        select(StrategyReview).where(StrategyReview.discussion_id.in_([d.id for d in discussions]))))
     user_ids = {
         *(c.logged_by_id for c in contacts.values()), *(o.met_by_id for o in obligations),
         *(id_ for d in decisions for id_ in (d.decided_by_id, d.social_care_manager_id, d.onward_agreed_by_id)),
@@ -171,10 +192,14 @@ def _read(child_ids: set[int]) -> _Scope:
         *(d.recorded_by_id for d in discussions),
         *(id_ for e in escalations for id_ in (e.recipient_id, e.acknowledged_by_id)),
         *(line.by_id for line in history),
+        *(e.recorded_by_id for e in enquiries), *(e.conference_obligation.met_by_id for e in enquiries
+                                                  if e.conference_obligation is not None),
+        *(id_ for p in plans for id_ in (p.recorded_by_id, p.ended_by_id)),
+        *(id_ for r in reviews for id_ in (r.reviewed_by_id, r.recorded_by_id)),
     } - {None}
     names = dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids))).all())
     return _Scope(child_ids, contacts, obligations, decisions, referrals, discussions, escalations,
-                  history, names)
+                  history, names, enquiries, plans, reviews)
 
 
 def _event(contact: Contact, at: datetime, kind: ChronologyKind, summary: str, by: str | None, *,
@@ -193,11 +218,14 @@ _FLAGS = {"is_possible_crime": "possible crime", "is_deliberate_harm_alleged": "
 
 
 def _calls(scope: _Scope) -> Iterator[ChronologyEvent]:
+    raised_later = {(line.contact_id, _FLAG_RAISED[line.action]) for line in scope.history
+                    if line.action in _FLAG_RAISED}
     for contact in scope.contacts.values():
         referrer = contact.referrer_name or "a referrer who gave no name"
         about = ", ".join(part for part in (contact.referrer_role, contact.referrer_agency) if part)
         how = "in person" if contact.channel is Channel.IN_PERSON else f"by {contact.channel.label.lower()}"
-        flags = "".join(f"; {words}" for name, words in _FLAGS.items() if getattr(contact, name))
+        flags = "".join(f"; {words}" for name, words in _FLAGS.items()
+                        if getattr(contact, name) and (contact.id, name) not in raised_later)
         summary = (f"From {referrer}{f' ({about})' if about else ''}, {how}: {contact.concern_category.label}"
                    f"{flags}; handed to {contact.team.name}")
         yield _event(contact, contact.received_at, ChronologyKind.CALL_RECEIVED, summary,
@@ -249,8 +277,11 @@ def _met_summary(obligation: Obligation) -> tuple[ChronologyKind, str] | None:
 
 
 def _clocks_met(scope: _Scope) -> Iterator[ChronologyEvent]:
+    # A review recorded tells its clock met itself (_reviews).
+    reviewed = {discussion.review_obligation_id for discussion in scope.discussions
+                if any(review.discussion_id == discussion.id for review in scope.reviews)}
     for obligation in scope.obligations:
-        if obligation.met_at is None or obligation.is_withdrawn:
+        if obligation.met_at is None or obligation.is_withdrawn or obligation.id in reviewed:
             continue
         met = _met_summary(obligation)
         if met is None:
@@ -283,8 +314,9 @@ def _decisions(scope: _Scope) -> Iterator[ChronologyEvent]:
     for decision in scope.decisions:
         summary = f"Screening decision: {decision.outcome.label}"
         if decision.is_joint_investigation:
-            summary += (f"; joint investigation with the police, social-care manager "
-                        f"{scope.name(decision.social_care_manager_id)}")
+            summary += "; joint investigation with the police"
+        if decision.social_care_manager_id is not None:
+            summary += f"; social-care manager {scope.name(decision.social_care_manager_id)}"
         if decision.onward_agency:
             summary += (f"; referred on to {decision.onward_agency} ({decision.onward_purpose}), agreed by "
                         f"{scope.name(decision.onward_agreed_by_id)}")
@@ -367,9 +399,13 @@ _HISTORY_KINDS = {
     "reassigned": ChronologyKind.ACTION,
     "worker_left": ChronologyKind.ACTION,
     "reason": ChronologyKind.REASON,
+    "possible_crime_raised": ChronologyKind.FLAG_RAISED,
+    "deliberate_harm_raised": ChronologyKind.FLAG_RAISED,
 }
-#: Read as well: who added each action (see _actions_added).
-_HISTORY_ACTIONS = (*_HISTORY_KINDS, "action_added")
+#: A flag raised after the call was logged, by the history's name for raising it (contacts/operations.py).
+_FLAG_RAISED = {"possible_crime_raised": "is_possible_crime", "deliberate_harm_raised": "is_deliberate_harm_alleged"}
+#: Read as well: who added each action (see _actions_added), who recorded a section 47 outcome.
+_HISTORY_ACTIONS = (*_HISTORY_KINDS, "action_added", "section47_outcome")
 
 
 def _children_of(line: ContactEvent, contact: Contact) -> list[ContactChild]:
@@ -411,8 +447,81 @@ def _history(scope: _Scope) -> Iterator[ChronologyEvent]:
                      referral_id=referral.id if referral is not None else None, source=("contact_event", line.id, 0))
 
 
+def _on(day, recorded_at: datetime) -> datetime:
+    """When something given only by its date happened: when it was recorded, if that was the same
+    London day; otherwise the opening of office that day (as its clocks count it)."""
+    return recorded_at if to_london(recorded_at).date() == day else start_of_working_day(day)
+
+
+def _referral_of(scope: _Scope, referral_id: int) -> Referral:
+    return next(referral for referral in scope.referrals if referral.id == referral_id)
+
+
+def _section47(scope: _Scope) -> Iterator[ChronologyEvent]:
+    """Each section 47 enquiry: started, its outcome, and its initial conference held."""
+    outcome_lines = [line for line in scope.history if line.action == "section47_outcome"]
+    for enquiry in scope.enquiries:
+        referral = _referral_of(scope, enquiry.referral_id)
+        contact = scope.contacts[referral.contact_id]
+        common = dict(child_id=referral.child_id, referral_id=referral.id)
+        after = (f" after the strategy discussion of {to_london(enquiry.strategy_discussion.held_at):%-d %b %Y}"
+                 if enquiry.strategy_discussion is not None else "")
+        yield _event(contact, _on(enquiry.started_on, enquiry.recorded_at), ChronologyKind.SECTION47,
+                     f"Section 47 enquiry started{after}", scope.name(enquiry.recorded_by_id),
+                     source=("section47", enquiry.id, 0), **common)
+        if enquiry.outcome is None:
+            continue
+        # Who recorded the outcome is in the line of the call's history written with it.
+        line = next((line for line in outcome_lines if line.contact_id == contact.id
+                     and line.summary == f"{referral.child.display_name}: section 47 outcome: {enquiry.outcome.label}"
+                     and to_london(line.at).date() >= enquiry.outcome_on), None)
+        if line is not None:
+            outcome_lines.remove(line)
+        clock = enquiry.conference_obligation
+        due = (f"; the initial child protection conference is due by {enquiry.conference_target_on:%-d %b %Y}"
+               if clock is not None else "")
+        yield _event(contact, _on(enquiry.outcome_on, line.at if line else enquiry.recorded_at),
+                     ChronologyKind.SECTION47, f"Section 47 outcome: {enquiry.outcome.label}{due}",
+                     scope.name(line.by_id) if line else None, source=("section47", enquiry.id, 1), **common)
+        if enquiry.conference_on is not None:
+            late = (f" (late: due by {enquiry.conference_target_on:%-d %b %Y})"
+                    if enquiry.conference_target_on and enquiry.conference_on > enquiry.conference_target_on else "")
+            met_at = clock.met_at if clock is not None and clock.met_at is not None else enquiry.recorded_at
+            yield _event(contact, _on(enquiry.conference_on, met_at), ChronologyKind.CONFERENCE,
+                         f"Initial child protection conference held{late}",
+                         scope.name(clock.met_by_id) if clock is not None else None,
+                         source=("section47", enquiry.id, 2), **common)
+
+
+def _plans(scope: _Scope) -> Iterator[ChronologyEvent]:
+    for plan in scope.plans:
+        referral = _referral_of(scope, plan.referral_id)
+        contact = scope.contacts[referral.contact_id]
+        common = dict(child_id=referral.child_id, referral_id=referral.id)
+        category = f": {plan.initial_category.label.lower()}" if plan.initial_category else ""
+        yield _event(contact, _on(plan.started_on, plan.recorded_at), ChronologyKind.PLAN,
+                     f"{plan.kind.label} started{category}", scope.name(plan.recorded_by_id),
+                     source=("plan", plan.id, 0), **common)
+        if plan.ended_on is not None:
+            yield _event(contact, _on(plan.ended_on, plan.ended_at), ChronologyKind.PLAN, f"{plan.kind.label} ended",
+                         scope.name(plan.ended_by_id), source=("plan", plan.id, 1), **common)
+
+
+def _reviews(scope: _Scope) -> Iterator[ChronologyEvent]:
+    discussions = {discussion.id: discussion for discussion in scope.discussions}
+    for review in scope.reviews:
+        discussion = discussions[review.discussion_id]
+        yield _event(scope.contacts[discussion.contact_id], _on(review.reviewed_on, review.recorded_at),
+                     ChronologyKind.STRATEGY_REVIEW,
+                     f"Strategy discussion of {to_london(discussion.held_at):%-d %b %Y} reviewed by "
+                     f"{scope.name(review.reviewed_by_id)}", scope.name(review.recorded_by_id),
+                     child_id=discussion.child_id, discussion_id=discussion.id, details=review.outcome,
+                     source=("strategy_review", review.id, 0))
+
+
 #: Where events come from. The records check (R2.5) adds its own when it is recorded.
-SOURCES = (_calls, _clocks_met, _actions_added, _decisions, _referrals, _discussions, _escalations, _history)
+SOURCES = (_calls, _clocks_met, _actions_added, _decisions, _referrals, _discussions, _escalations, _history,
+           _section47, _plans, _reviews)
 
 #: The kinds a chronology can hold today, as the page offers them for filtering.
 KINDS_RECORDED = tuple(kind for kind in ChronologyKind if kind is not ChronologyKind.RECORDS_CHECK)

@@ -280,6 +280,17 @@ class InterpreterForm(FlaskForm):
     save = SubmitField("Record interpreter use", widget=GovSubmitInput())
 
 
+class RaiseFlagForm(FlaskForm):
+    """R98, R35: a possible crime or an allegation of deliberate harm learned after the call was logged."""
+
+    flag = GovRadioField("What has been learned?", validators=[require("Choose what has been learned")])
+    note = TextAreaField("What was learned, and from whom", widget=GovTextArea(),
+                         description="For example: at screening the school nurse said the bruises were caused "
+                                     "by a belt",
+                         validators=[require("Say what was learned, and from whom"), Length(max=4000)])
+    save = SubmitField("Raise the flag", widget=GovSubmitInput())
+
+
 class ReasonForm(FlaskForm):
     reason = TextAreaField("Reason", widget=GovTextArea(),
                            validators=[require("Enter the reason"), Length(max=4000)])

@@ -1,7 +1,9 @@
 """Logging a call and the duty team's first steps with it (R39, R21, R98, R35, R18)."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+
+from flask import current_app, has_app_context
 
 from dutydesk import permissions, rules
 from dutydesk.absences.queries import get_away
@@ -212,7 +214,7 @@ def _open_clocks(contact: Contact, children: list[ContactChild], details: CallDe
                         due_at=rules.referrer_confirmation_due_at(received), now=now)
     if details.flags.is_possible_crime:
         open_obligation(ObligationKind.POLICE_INFORMED, contact=contact, team=team,
-                        due_at=rules.police_informed_due_at(received), now=now)
+                        due_at=rules.police_informed_due_at(received, police_informed_within()), now=now)
     for child in children:
         if details.flags.is_deliberate_harm_alleged:
             open_obligation(ObligationKind.CHILD_SEEN, contact=contact, child=child, team=team,
@@ -221,6 +223,57 @@ def _open_clocks(contact: Contact, children: list[ContactChild], details: CallDe
                         due_at=rules.screening_decision_due_at(received), now=now)
     if details.is_put_through:
         _meet_verbal_handoff(verbal, to=details.put_through_to, at=received, by=by, now=now)
+
+
+def police_informed_within() -> timedelta:
+    """R98: how soon the police must be told: the council's setting POLICE_INFORMED_WITHIN_MINUTES
+    (config.py), or the rules' default outside an application."""
+    minutes = current_app.config.get("POLICE_INFORMED_WITHIN_MINUTES") if has_app_context() else None
+    return timedelta(minutes=minutes) if minutes else rules.POLICE_INFORMED_WITHIN
+
+
+#: The concern flags that can be raised after the call was logged (at screening), each with the
+#: history's name for raising it and what it is called.
+FLAGS_RAISED_LATER = {
+    "is_possible_crime": ("possible_crime_raised", "Possible crime"),
+    "is_deliberate_harm_alleged": ("deliberate_harm_raised", "Deliberate harm alleged"),
+}
+
+
+def raise_flag(contact: Contact, *, flag: str, note: str, by: User, now: datetime) -> list[Obligation]:
+    """Possible crime (R98) or deliberate harm (R35), learned after the call was logged: at
+    screening, the duty worker raises it. Its clocks run from now, when it was raised, not from
+    when the call was received: the police informed for the call, the child seen for each child.
+    Who raised it, when and why is written to the call's history."""
+    check_may_change(by, contact, now=now)
+    if flag not in FLAGS_RAISED_LATER:
+        raise DomainError("Choose what has been learned: a possible crime, or an allegation of deliberate harm",
+                          "flag")
+    action, words = FLAGS_RAISED_LATER[flag]
+    if getattr(contact, flag):
+        raise DomainError(f"'{words}' is already raised on call {contact.reference}", "flag")
+    if not note.strip():
+        raise DomainError("Say what was learned, and from whom", "note")
+    setattr(contact, flag, True)
+    # The clocks are the holding team's; their owner is the case's worker, else whoever raised it.
+    opened = []
+    if flag == "is_possible_crime":
+        opened.append(open_obligation(ObligationKind.POLICE_INFORMED, contact=contact, team=contact.team, worker=by,
+                                      due_at=rules.police_informed_due_at(now, police_informed_within()), now=now))
+    else:
+        for child in contact.children:
+            referral = child.referral
+            opened.append(open_obligation(
+                ObligationKind.CHILD_SEEN, contact=contact, child=child,
+                team=referral.team if referral is not None else contact.team,
+                worker=referral.worker if referral is not None and referral.is_allocated else by,
+                due_at=rules.child_seen_due_at(now), now=now))
+    due = "; ".join(f"{o.kind.label.lower()}{f' ({o.child.display_name})' if o.child else ''} due "
+                    f"{london(o.due_at, '%H:%M on %-d %B %Y')}" for o in opened)
+    record_event(contact, action=action, by=by, at=now,
+                 summary=f"{words} raised ({contact.reference}): {note.strip()}. {due[:1].upper()}{due[1:]}")
+    db.session.flush()
+    return opened
 
 
 def _obligation_to_meet(contact: Contact, kind: ObligationKind, child: ContactChild | None = None) -> Obligation:

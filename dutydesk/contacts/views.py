@@ -233,6 +233,25 @@ def record_interpreter_use(contact_id: int, child_id: int):
                        child=child)
 
 
+@bp.route("/calls/<int:contact_id>/flags/new", methods=["GET", "POST"])
+@requires(permissions.RECORD_DUTY_WORK, changes=subjects.CALL)
+def raise_flag(contact_id: int):
+    contact = contact_or_404(contact_id)
+    form = load_form(forms.RaiseFlagForm)
+    form.flag.choices = [(name, words) for name, words in FLAGS
+                         if name in operations.FLAGS_RAISED_LATER and not getattr(contact, name)]
+
+    def run(at):
+        opened = operations.raise_flag(contact, flag=form.flag.data, note=form.note.data, by=current_user,
+                                       now=now_utc())
+        words = operations.FLAGS_RAISED_LATER[form.flag.data][1]
+        flash(f"'{words}' raised on call {contact.reference}. "
+              + " ".join(f"{o.kind.label}{f' ({o.child.display_name})' if o.child else ''} is due by "
+                         f"{london(o.due_at)}." for o in opened), "success")
+
+    return record_page(contact, form, "contacts/raise_flag.html", run, done_url=_contact_url(contact))
+
+
 @bp.route("/calls/<int:contact_id>/obligations/<int:obligation_id>/reason", methods=["GET", "POST"])
 @requires(permissions.RECORD_DUTY_WORK, changes=subjects.CLOCK)
 def record_obligation_reason(contact_id: int, obligation_id: int):

@@ -31,6 +31,15 @@ from dutydesk.models.cases import (
     StrategyDiscussion,
     Transfer,
 )
+from dutydesk.models.casework import (
+    Assessment,
+    Closure,
+    IdentifiedNeed,
+    Plan,
+    Section47Enquiry,
+    Service,
+    StrategyReview,
+)
 from dutydesk.models.contacts import Contact, ContactChild
 from dutydesk.models.escalations import EmailStatus, Escalation
 from dutydesk.models.people import Role, RoleGrant, SessionEndReason, Team, TeamKind, User, UserSession
@@ -40,6 +49,13 @@ __all__ = [
     "Absence",
     "AdminChange",
     "AdminChangeKind",
+    "Assessment",
+    "Closure",
+    "IdentifiedNeed",
+    "Plan",
+    "Section47Enquiry",
+    "Service",
+    "StrategyReview",
     "EmailStatus",
     "Escalation",
     "InboxChannel",

@@ -40,7 +40,8 @@ class ScreeningDecision(db.Model):
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     #: R93: a joint police and social-care investigation is being considered.
     is_joint_investigation: Mapped[bool] = mapped_column(Boolean, default=False)
-    #: R93: the social-care manager involved, required for a joint investigation.
+    #: R93: the social-care manager involved, required for a strategy discussion (possible section
+    #: 47) and for a joint investigation; decisions made before R93 was enforced in full may have none.
     social_care_manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     #: R48: another agency the child is referred on to, why, and who agreed it.
     onward_agency: Mapped[str] = mapped_column(String(200), default="")
@@ -142,12 +143,16 @@ class StrategyDiscussion(db.Model):
     circulated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: R93: the social-care manager involved. Required of every discussion recorded since R93 was
+    #: enforced in full; discussions recorded before it may have none.
+    social_care_manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     #: The review date, as an obligation of its own.
     review_obligation_id: Mapped[int] = mapped_column(ForeignKey("obligations.id"), unique=True)
 
     contact: Mapped[Contact] = relationship()
     child: Mapped[ContactChild] = relationship()
-    recorded_by: Mapped[User] = relationship()
+    recorded_by: Mapped[User] = relationship(foreign_keys=[recorded_by_id])
+    social_care_manager: Mapped[User | None] = relationship(foreign_keys=[social_care_manager_id])
     review: Mapped[Obligation] = relationship(foreign_keys=[review_obligation_id])
     attendees: Mapped[list["StrategyAttendee"]] = relationship(
         back_populates="discussion", order_by="StrategyAttendee.position")

@@ -151,3 +151,109 @@ class NameKind(LabelledEnum):
     KNOWN_AS = ("known_as", "Known as")
     OTHER_SURNAME = ("other_surname", "Other surname")
     ALIAS = ("alias", "Other spelling or alias")
+
+
+class PrimaryNeed(LabelledEnum):
+    """CIN census PrimaryNeedCode: the main reason the child needs a service, found at assessment."""
+
+    ABUSE_OR_NEGLECT = ("N1", "Abuse or neglect")
+    CHILDS_DISABILITY = ("N2", "Child's disability")
+    PARENTAL_DISABILITY = ("N3", "Parental disability or illness")
+    ACUTE_STRESS = ("N4", "Family in acute stress")
+    FAMILY_DYSFUNCTION = ("N5", "Family dysfunction")
+    SOCIALLY_UNACCEPTABLE_BEHAVIOUR = ("N6", "Socially unacceptable behaviour")
+    LOW_INCOME = ("N7", "Low income")
+    ABSENT_PARENTING = ("N8", "Absent parenting")
+    NOT_IN_NEED = ("N9", "Cases other than children in need")
+    NOT_STATED = ("N0", "Not stated")
+
+
+class AssessmentFactor(LabelledEnum):
+    """CIN census AssessmentFactors: what the assessment found bears on the child."""
+
+    ALCOHOL_CHILD = ("1A", "Alcohol misuse by the child")
+    ALCOHOL_PARENT = ("1B", "Alcohol misuse by a parent or carer")
+    ALCOHOL_OTHER = ("1C", "Alcohol misuse by another person in the household")
+    DRUGS_CHILD = ("2A", "Drug misuse by the child")
+    DRUGS_PARENT = ("2B", "Drug misuse by a parent or carer")
+    DRUGS_OTHER = ("2C", "Drug misuse by another person in the household")
+    DOMESTIC_VIOLENCE_CHILD = ("3A", "Domestic violence: the child the subject of it")
+    DOMESTIC_VIOLENCE_PARENT = ("3B", "Domestic violence: a parent or carer the subject of it")
+    DOMESTIC_VIOLENCE_OTHER = ("3C", "Domestic violence: another person in the household the subject of it")
+    MENTAL_HEALTH_CHILD = ("4A", "Mental health of the child")
+    MENTAL_HEALTH_PARENT = ("4B", "Mental health of a parent or carer")
+    MENTAL_HEALTH_OTHER = ("4C", "Mental health of another person in the family or household")
+    LEARNING_DISABILITY_CHILD = ("5A", "Learning disability of the child")
+    LEARNING_DISABILITY_PARENT = ("5B", "Learning disability of a parent or carer")
+    LEARNING_DISABILITY_OTHER = ("5C", "Learning disability of another person in the family or household")
+    PHYSICAL_CHILD = ("6A", "Physical disability or illness of the child")
+    PHYSICAL_PARENT = ("6B", "Physical disability or illness of a parent or carer")
+    PHYSICAL_OTHER = ("6C", "Physical disability or illness of another person in the family or household")
+    YOUNG_CARER = ("7A", "Young carer")
+    PRIVATE_FOSTERING_OVERSEAS_RETURN = ("8B", "Privately fostered: overseas child who intends to return")
+    PRIVATE_FOSTERING_OVERSEAS_STAY = ("8C", "Privately fostered: overseas child who intends to stay")
+    PRIVATE_FOSTERING_EDUCATION = ("8D", "Privately fostered: UK child in an educational placement")
+    PRIVATE_FOSTERING_FAMILY = ("8E", "Privately fostered: UK child in an alternative family arrangement")
+    PRIVATE_FOSTERING_OTHER = ("8F", "Privately fostered: other")
+    UASC = ("9A", "Unaccompanied asylum-seeking child")
+    MISSING = ("10A", "Going or being missing")
+    CSE = ("11A", "Child sexual exploitation")
+    TRAFFICKING = ("12A", "Trafficking")
+    GANGS = ("13A", "Gangs")
+    BEHAVIOUR = ("14A", "Socially unacceptable behaviour")
+    SELF_HARM = ("15A", "Self-harm")
+    NEGLECT = ("16A", "Neglect")
+    EMOTIONAL_ABUSE = ("17A", "Emotional abuse")
+    PHYSICAL_ABUSE_CHILD_ON_CHILD = ("18B", "Physical abuse by another child")
+    PHYSICAL_ABUSE_ADULT_ON_CHILD = ("18C", "Physical abuse by an adult")
+    SEXUAL_ABUSE_CHILD_ON_CHILD = ("19B", "Sexual abuse by another child")
+    SEXUAL_ABUSE_ADULT_ON_CHILD = ("19C", "Sexual abuse by an adult")
+    OTHER = ("20", "Other")
+    NO_FACTORS = ("21", "No factors identified (only when there is no evidence of any factor above and no "
+                        "further action is being taken)")
+    FGM = ("22A", "Female genital mutilation")
+    FAITH_OR_BELIEF = ("23A", "Abuse linked to faith or belief")
+    CRIMINAL_EXPLOITATION = ("24A", "Child criminal exploitation")
+
+
+class ClosureReason(LabelledEnum):
+    """CIN census ReasonForClosure: why the child stopped being a child in need."""
+
+    ADOPTED = ("RC1", "Adopted")
+    DIED = ("RC2", "Died")
+    CHILD_ARRANGEMENTS_ORDER = ("RC3", "Child arrangements order")
+    SPECIAL_GUARDIANSHIP = ("RC4", "Special guardianship order")
+    ANOTHER_LA = ("RC5", "Transferred to the services of another local authority")
+    ADULT_SERVICES = ("RC6", "Transferred to adult social care services")
+    CEASED = ("RC7", "Services ceased for any other reason, including the child no longer in need")
+    NFA_AFTER_ASSESSMENT = ("RC8", "Case closed after assessment: no further action")
+    EARLY_HELP_AFTER_ASSESSMENT = ("RC9", "Case closed after assessment: referred to early help")
+
+
+class AbuseCategory(LabelledEnum):
+    """CIN census category of abuse of a child protection plan."""
+
+    NEGLECT = ("NEG", "Neglect")
+    PHYSICAL = ("PHY", "Physical abuse")
+    SEXUAL = ("SAB", "Sexual abuse")
+    EMOTIONAL = ("EMO", "Emotional abuse")
+    MULTIPLE = ("MUL", "Multiple or not recommended")
+
+
+class Section47Outcome(LabelledEnum):
+    """What a section 47 enquiry found, as the duty team records it."""
+
+    CONFERENCE = ("conference", "Concerns substantiated: the child is likely to suffer significant harm; "
+                                "an initial child protection conference is needed")
+    SUBSTANTIATED_NO_CONFERENCE = ("substantiated", "Concerns substantiated, but the child is not judged to be "
+                                                    "at continuing risk of significant harm")
+    NOT_SUBSTANTIATED = ("not_substantiated", "Concerns not substantiated")
+
+    @property
+    def needs_conference(self) -> bool:
+        return self is Section47Outcome.CONFERENCE
+
+
+class PlanKind(LabelledEnum):
+    CHILD_PROTECTION = ("cp", "Child protection plan")
+    CHILD_IN_NEED = ("cin", "Child in need plan")

@@ -24,6 +24,7 @@ class ObligationKind(LabelledEnum):
     ACTION = ("action", "Action")
     TRANSFER_ACCEPTANCE = ("transfer_acceptance", "Transfer accepted by the receiving team")
     STRATEGY_REVIEW = ("strategy_review", "Strategy discussion reviewed")
+    INITIAL_CONFERENCE = ("initial_conference", "Initial child protection conference held")
 
 
 class Obligation(Escalating, db.Model):

@@ -9,11 +9,12 @@ from sqlalchemy import select
 
 from dutydesk.absences import operations as absences
 from dutydesk.cases import operations as cases
+from dutydesk.casework import operations as casework
 from dutydesk.contacts.operations import Flags, ReferrerDetails
 from dutydesk.escalations.sweep import sweep
 from dutydesk.extensions import db
 from dutydesk.models import Escalation, InboxChannel, Role, ScreeningOutcome, TeamKind, User
-from dutydesk.models.codes import ReferralSource
+from dutydesk.models.codes import PlanKind, ReferralSource
 from dutydesk.rules import EscalationLevel
 from dutydesk.work import operations as work
 from tests.factories import at, create_contact, create_team, create_user
@@ -69,7 +70,11 @@ def teams() -> World:
     discussion = cases.record_strategy_discussion(
         referred, referred.children[0], held_at=earlier, attendees=[cases.Attendee("DS Khan", "Police")],
         record="Agreed a joint visit", action_points=[], circulated_to="DS Khan", circulated_at=earlier,
-        review_on=date(2026, 11, 30), by=worker, now=earlier)
+        review_on=date(2026, 11, 30), by=worker, now=earlier, social_care_manager=manager)
+    enquiry = casework.start_section47(referral, started_on=date(2026, 11, 23), discussion=discussion, by=worker,
+                                       now=earlier)
+    plan = casework.start_plan(referral, kind=PlanKind.CHILD_IN_NEED, started_on=date(2026, 11, 23), category=None,
+                               by=worker, now=earlier)
     absence = absences.record_absence(worker, starts_at=at(NOW) + timedelta(days=1),
                                       ends_at=at(NOW) + timedelta(days=2), cover=None, reason="Training",
                                       by=manager, now=earlier)
@@ -88,6 +93,7 @@ def teams() -> World:
     ids = {"contact_id": contact.id, "child_id": contact.children[0].id, "obligation_id": action.id,
            "child_record_id": record.id, "name_id": record.names[0].id, "address_id": record.addresses[0].id,
            "referral_id": referral.id, "transfer_id": transfer.id, "discussion_id": discussion.id,
+           "enquiry_id": enquiry.id, "plan_id": plan.id,
            "absence_id": absence.id, "inbox_item_id": letter.id, "escalation_id": escalation.id,
            "user_id": spare.id, "team_id": west.id}
     return World(ids=ids, people=people)

@@ -18,7 +18,7 @@ from .test_log_call_flow import sign_in
 def test_every_cases_page_has_no_accessibility_violations(page: Page):
     north, south = create_team("North Duty"), create_team("South Duty")
     worker = create_user("ben", (Role.DUTY_WORKER,), north, display_name="Ben Osei")
-    create_user("mia", (Role.DUTY_MANAGER,), north, display_name="Mia Khan")
+    mia = create_user("mia", (Role.DUTY_MANAGER,), north, display_name="Mia Khan")
     now = now_utc()
     contact = create_contact(now - timedelta(hours=3), team=north)
     calls.accept_handoff(contact, by=worker, now=now - timedelta(hours=2))
@@ -30,7 +30,8 @@ def test_every_cases_page_has_no_accessibility_violations(page: Page):
         contact, child, held_at=now - timedelta(minutes=50), attendees=[cases.Attendee("DS Khan", "Police")],
         record="Joint visit agreed", action_points=[cases.ActionPoint("Visit", worker, now + timedelta(days=1))],
         circulated_to="DS Khan", circulated_at=now - timedelta(minutes=40),
-        review_on=to_london(now).date() + timedelta(days=7), by=worker, now=now - timedelta(minutes=30))
+        review_on=to_london(now).date() + timedelta(days=7), by=worker, now=now - timedelta(minutes=30),
+        social_care_manager=mia)
     other = create_contact(now - timedelta(hours=3), team=north)
     cases.record_screening_decision(other, other.children[0], outcome=ScreeningOutcome.REFERRAL, rationale="x",
                                     by=worker, now=now - timedelta(hours=1))

@@ -84,8 +84,28 @@ def test_a_joint_investigation_cannot_be_recorded_without_the_social_care_manage
 
 def test_a_joint_investigation_needs_a_manager_not_any_worker(accepted):
     _, _, worker, _ = accepted
-    with pytest.raises(DomainError, match="Name the social-care manager"):
+    with pytest.raises(DomainError, match="is not an active social-care manager"):
         decide(accepted, O.STRATEGY_DISCUSSION, is_joint_investigation=True, social_care_manager=worker)
+
+
+def test_a_decision_to_hold_a_strategy_discussion_needs_the_manager_even_without_a_joint_investigation(accepted):
+    # R93, all of it: the box unticked is no way round the manager.
+    contact, child, worker, manager = accepted
+    with pytest.raises(DomainError, match="Name the social-care manager involved: a decision to hold a strategy "
+                                          "discussion cannot be recorded without one") as refused:
+        decide(accepted, O.STRATEGY_DISCUSSION)
+    assert refused.value.field == "social_care_manager_id"
+    with pytest.raises(DomainError, match="is not an active social-care manager"):
+        decide(accepted, O.STRATEGY_DISCUSSION, social_care_manager=worker)
+    decision = decide(accepted, O.STRATEGY_DISCUSSION, social_care_manager=manager)
+    assert decision.social_care_manager == manager and not decision.is_joint_investigation
+    assert contact.events[-1].summary.endswith("Strategy discussion (possible section 47); social-care manager "
+                                               f"{manager.display_name}")
+
+
+def test_a_referral_names_no_manager_even_when_one_is_chosen(accepted):
+    _, _, _, manager = accepted
+    assert decide(accepted, O.REFERRAL, social_care_manager=manager).social_care_manager is None
 
 
 def test_a_joint_investigation_with_its_manager_named_is_recorded_and_opens_a_referral(accepted):
@@ -367,8 +387,8 @@ RECORDED = HELD + timedelta(hours=2)
 
 
 def discuss(accepted, **overrides):
-    contact, child, worker, _ = accepted
-    values = dict(held_at=HELD, attendees=[cases.Attendee("DS Khan", "Police"), cases.Attendee("Ms Obi", "School")],
+    contact, child, worker, manager = accepted
+    values = dict(social_care_manager=manager, held_at=HELD, attendees=[cases.Attendee("DS Khan", "Police"), cases.Attendee("Ms Obi", "School")],
                   record="Agreed a joint visit today", action_points=[], circulated_to="DS Khan, Ms Obi",
                   circulated_at=HELD + timedelta(hours=1), review_on=date(2026, 11, 30), by=worker, now=RECORDED)
     values.update(overrides)
@@ -391,6 +411,19 @@ def test_the_review_belongs_to_the_allocated_worker_when_there_is_one(accepted):
     colleague = create_user("colleague", (Role.DUTY_WORKER,), contact.team)
     cases.allocate_case(refer(accepted), to=colleague, by=manager, now=LATER)
     assert discuss(accepted).review.worker == colleague
+
+
+def test_a_strategy_discussion_cannot_be_recorded_without_its_social_care_manager(accepted):
+    # R93: every strategy discussion, not only those of a joint investigation.
+    contact, _, worker, manager = accepted
+    with pytest.raises(DomainError, match="a strategy discussion cannot be recorded without one") as refused:
+        discuss(accepted, social_care_manager=None)
+    assert refused.value.field == "social_care_manager_id"
+    with pytest.raises(DomainError, match="is not an active social-care manager"):
+        discuss(accepted, social_care_manager=worker)
+    discussion = discuss(accepted)
+    assert discussion.social_care_manager == manager
+    assert f"social-care manager {manager.display_name}" in contact.events[-1].summary
 
 
 def test_every_attendee_needs_a_name_and_an_agency(accepted):

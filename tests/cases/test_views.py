@@ -257,8 +257,9 @@ def test_a_transfer_is_requested_and_accepted_by_the_other_teams_manager(client,
 # Strategy discussions
 
 def strategy_form(owner_id: int, **overrides) -> dict:
+    maya = db.session.scalar(select(User).where(User.username == "manager"))
     data = {
-        "held_date": ["23", "11", "2026"], "held_time": "09:30",
+        "held_date": ["23", "11", "2026"], "held_time": "09:30", "social_care_manager_id": str(maya.id),
         "attendees-0-name": "DS Asha Khan", "attendees-0-agency": "Metropolitan Police",
         "attendees-1-name": "Joan Fraser", "attendees-1-agency": "Park Lane Primary",
         "record": "Agreed a joint visit.\nThe school keeps the child until a social worker arrives.",
@@ -288,7 +289,7 @@ def test_a_strategy_discussion_with_two_attendees_and_an_action_point_is_saved_a
     for text in ("DS Asha Khan", "Metropolitan Police", "Joan Fraser", "Park Lane Primary",
                  "Agreed a joint visit.", "The school keeps the child", "Visit Leo at school with DS Khan",
                  "17:00 on 24 Nov 2026", "09:30 on 23 Nov 2026", "09:55 on 23 Nov 2026",
-                 "17:00 on 30 Nov 2026", "DS Khan, Joan Fraser, Wes Adebayo"):
+                 "17:00 on 30 Nov 2026", "DS Khan, Joan Fraser, Wes Adebayo", "Maya Patel"):
         assert text in page, text
     assert [(a.name, a.agency) for a in discussion.attendees] == [
         ("DS Asha Khan", "Metropolitan Police"), ("Joan Fraser", "Park Lane Primary")]
@@ -350,7 +351,8 @@ def test_every_case_page_logs_a_view_of_the_childs_record(client, world):
     discussion = cases.record_strategy_discussion(
         contact, child, held_at=at("2026-11-23 09:30"), attendees=[cases.Attendee("DS Khan", "Police")],
         record="Joint visit", action_points=[], circulated_to="DS Khan", circulated_at=at("2026-11-23 09:40"),
-        review_on=at("2026-11-30 12:00").date(), by=world["worker"], now=at(NOW))
+        review_on=at("2026-11-30 12:00").date(), by=world["worker"], now=at(NOW),
+        social_care_manager=next(u for u in world["north"].members if u.username == "manager"))
     transfer = cases.request_transfer(referral, to_team=world["south"], reason="Moved", by=world["worker"],
                                       now=at(NOW))
     db.session.commit()

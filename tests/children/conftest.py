@@ -97,7 +97,7 @@ def live_through_everything(people, teams) -> Story:
         record="Joint visit agreed", action_points=[cases.ActionPoint("Joint visit with the police", ben,
                                                                       t("12:00", "2026-11-24"))],
         circulated_to="DS Khan, Dr Fraser", circulated_at=t("12:20"), review_on=date(2026, 11, 30), by=ben,
-        now=t("12:30"))
+        now=t("12:30"), social_care_manager=mo)
     referral = cases.get_referral(leo)
     cases.allocate_case(referral, to=ben, by=mo, now=t("13:00"))
     cases.record_unallocated(referral, reason="Ben is off sick", contingency="Cora rings the family daily", by=mo,

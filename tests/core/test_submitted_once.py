@@ -163,6 +163,24 @@ def everything(frozen):
 
     other, merged = (create_contact(earlier, team=north, by=handler).children[0].child for _ in range(2))
     merging.merge_children(merged, into=referred.children[0].child, reason="Same child", by=manager, now=earlier)
+    from datetime import date
+
+    from dutydesk.casework import operations as casework
+    from dutydesk.models.codes import PlanKind, Section47Outcome
+
+    referral = cases.get_referral(referred.children[0])
+    discussion = cases.record_strategy_discussion(
+        referred, referred.children[0], held_at=earlier, attendees=[cases.Attendee("DS Khan", "Police")],
+        record="Agreed a section 47 enquiry", action_points=[], circulated_to="DS Khan", circulated_at=earlier,
+        review_on=date(2026, 11, 30), by=worker, now=earlier, social_care_manager=manager)
+    enquiry = casework.start_section47(referral, started_on=date(2026, 11, 23), discussion=discussion, by=worker,
+                                       now=earlier)
+    decided = casework.start_section47(referral, started_on=date(2026, 11, 23), discussion=discussion, by=worker,
+                                       now=earlier)
+    casework.record_section47_outcome(decided, outcome=Section47Outcome.CONFERENCE, outcome_on=date(2026, 11, 23),
+                                      by=worker, now=earlier)
+    plan = casework.start_plan(referral, kind=PlanKind.CHILD_IN_NEED, started_on=date(2026, 11, 23), category=None,
+                               by=worker, now=earlier)
     db.session.commit()
     sweep(at(NOW), send_email=False)  # the call's written hand-off is overdue: escalated to Maya
     escalation = next(e for e in db.session.scalars(select(Escalation).order_by(Escalation.id))
@@ -177,6 +195,7 @@ def everything(frozen):
         "screening": obligation_of(call, ObligationKind.SCREENING_DECISION).id,
         "record": child.child_id, "name": child.child.names[0].id, "address": child.child.addresses[0].id,
         "other_record": other.id, "merged_record": merged.id,
+        "discussion": discussion.id, "enquiry": enquiry.id, "decided": decided.id, "plan": plan.id,
     }
 
 
@@ -205,7 +224,8 @@ SUBMISSIONS = {
         "outcome": "referral", "rationale": "Bruising seen by the GP"}),
     "cases.record_strategy_discussion": ("worker", "/calls/{referred}/children/{referred_child}/strategy-discussion",
                                          None, lambda ids: {
-        "held_date": DAY, "held_time": "10:00", "attendees-0-name": "DS Asha Khan",
+        "held_date": DAY, "held_time": "10:00", "social_care_manager_id": str(ids["manager"]),
+        "attendees-0-name": "DS Asha Khan",
         "attendees-0-agency": "Metropolitan Police", "record": "Agreed a joint visit.",
         "action_points-0-title": "", "circulated_to": "DS Khan", "circulated_date": DAY, "circulated_time": "10:30",
         "review_on": ["30", "11", "2026"], "save": "y"}),
@@ -238,6 +258,19 @@ SUBMISSIONS = {
     "cases.request_transfer": ("manager", "/cases/{referral}/transfer", None, lambda ids: {
         "to_team_id": str(ids["south"]), "reason": "Family moved south"}),
     "cases.accept_transfer": ("south", "/transfers/{transfer}/accept", "/cases/{moving}", lambda ids: {}),
+    "contacts.raise_flag": ("worker", "/calls/{referred}/flags/new", None, lambda ids: {
+        "flag": "is_possible_crime", "note": "At screening the nurse said a belt was used"}),
+    "protection.start_section47": ("worker", "/cases/{referral}/section-47/new", None, lambda ids: {
+        "discussion": str(ids["discussion"]), "started_on": DAY}),
+    "protection.record_section47_outcome": ("worker", "/section-47/{enquiry}/outcome", None, lambda ids: {
+        "outcome": "conference", "outcome_on": DAY}),
+    "protection.record_conference": ("worker", "/section-47/{decided}/conference", None, lambda ids: {
+        "held_on": DAY}),
+    "protection.start_plan": ("worker", "/cases/{referral}/plans/new", None, lambda ids: {
+        "kind": "cp", "category": "NEG", "started_on": DAY}),
+    "protection.end_plan": ("worker", "/plans/{plan}/end", None, lambda ids: {"ended_on": DAY}),
+    "protection.record_strategy_review": ("worker", "/strategy-discussions/{discussion}/review", None, lambda ids: {
+        "reviewed_on": DAY, "reviewed_by_id": str(ids["manager"]), "outcome": "Enquiry continues"}),
     "escalations.acknowledge": ("manager", "/escalations/{escalation}/acknowledge", "/escalations",
                                 lambda ids: {"note": "Rang Wes"}),
     "absences.record_absence": ("manager", "/absences/new", None, lambda ids: {
@@ -330,7 +363,10 @@ def test_add_another_and_a_refused_form_save_nothing_so_the_same_form_still_save
     url = f"/calls/{call.id}/children/{call.children[0].id}/strategy-discussion"
     page = client.get(url).get_data(as_text=True)
     token = submission_token(page)
+    manager = create_user("manager", (Role.DUTY_MANAGER,), call.team, display_name="Maya Patel")
+    db.session.commit()
     form = {"csrf_token": csrf_token(page), "submission_token": token, "held_date": ["23", "11", "2026"],
+            "social_care_manager_id": str(manager.id),
             "held_time": "10:00", "attendees-0-name": "DS Asha Khan", "attendees-0-agency": "Police",
             "record": "Agreed a joint visit.", "circulated_to": "DS Khan",
             "circulated_date": ["23", "11", "2026"], "circulated_time": "10:30", "review_on": ["30", "11", "2026"]}

@@ -14,12 +14,14 @@ from hypothesis import HealthCheck, Phase, settings
 
 from dutydesk.absences import operations as absences
 from dutydesk.cases import operations as cases
+from dutydesk.casework import operations as casework
 from dutydesk.clock import now_utc, to_london
 from dutydesk.contacts.operations import Flags
 from dutydesk.escalations.sweep import sweep
 from dutydesk.extensions import db
 from dutydesk.models import Escalation, FormDraft, InboxChannel, ObligationKind, Role, ScreeningOutcome, TeamKind
 from dutydesk.work import operations as work
+from dutydesk.models.codes import AbuseCategory, PlanKind, Section47Outcome
 from tests.factories import child_details, create_contact, create_team, create_user, obligation_of
 
 _COMMON = dict(
@@ -110,7 +112,13 @@ def world():
         referred, child, held_at=earlier, attendees=[cases.Attendee("DS Khan", "Police")],
         record="Agreed a joint visit", action_points=[cases.ActionPoint("Visit the school", worker, now + timedelta(days=3))],
         circulated_to="DS Khan", circulated_at=earlier, review_on=to_london(now).date() + timedelta(days=7),
-        by=worker, now=earlier)
+        by=worker, now=earlier, social_care_manager=manager)
+    today = to_london(now).date()
+    enquiry = casework.start_section47(referral, started_on=today, discussion=discussion, by=worker, now=now)
+    casework.record_section47_outcome(enquiry, outcome=Section47Outcome.CONFERENCE, outcome_on=today, by=worker,
+                                      now=now)
+    plan = casework.start_plan(referral, kind=PlanKind.CHILD_PROTECTION, started_on=today,
+                               category=AbuseCategory.NEGLECT, by=worker, now=now)
     action = work.add_action(contact, title="Ring the school", owner=worker, due_at=now + timedelta(days=1),
                              by=manager, now=earlier + timedelta(hours=1, minutes=55))
     absence = absences.record_absence(worker, starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=2),
@@ -145,6 +153,8 @@ def world():
         "referral_id": [referral.id],
         "transfer_id": [transfer.id],
         "discussion_id": [discussion.id],
+        "enquiry_id": [enquiry.id],
+        "plan_id": [plan.id],
         "absence_id": [absence.id],
         "inbox_item_id": [letter.id],
         "escalation_id": [escalation.id],
