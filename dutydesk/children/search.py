@@ -161,24 +161,30 @@ def merged_family(survivor_ids: Iterable[int]) -> dict[int, set[int]]:
 
 
 def load_candidates(child_ids: Iterable[int], *, exclude: Iterable[int] = ()) -> list[CandidateChild]:
-    """The records as the scorer compares them, in five queries whatever their number: merged
+    """The records as the scorer compares them, in four queries whatever their number: merged
     records as the record they were merged into, with the names and addresses of both.
 
     Only the columns the scorer reads are loaded, as rows, not as records: the check weighs up to
     MAX_CANDIDATES children on every keystroke, and making hundreds of ORM objects for it cost more
     than the queries themselves (benchmarks/records_check.py).
     """
-    survivors = surviving_ids(child_ids)
+    columns = (Child.id, Child.merged_into_id, Child.date_of_birth, Child.expected_date_of_birth, Child.sex)
+    children = {row.id: row for row in db.session.execute(select(*columns).where(Child.id.in_(sorted(set(child_ids)))))}
+    # A record merged into another is weighed as that one: follow the merges (rare) to the end.
+    if any(row.merged_into_id is not None for row in children.values()):
+        survivors = surviving_ids(children)
+    else:
+        survivors = {child_id: child_id for child_id in children}
     excluded = set(exclude)
-    excluded_survivors = {survivors.get(child_id, child_id) for child_id in excluded} | excluded
-    wanted = sorted({survivor for survivor in survivors.values() if survivor not in excluded_survivors})
+    excluded |= {survivors.get(child_id, child_id) for child_id in excluded}
+    wanted = sorted({survivor for survivor in survivors.values() if survivor not in excluded})
     if not wanted:
         return []
+    if missing := [child_id for child_id in wanted if child_id not in children]:
+        children |= {row.id: row for row in db.session.execute(select(*columns).where(Child.id.in_(missing)))}
     family = merged_family(wanted)
     member_of = {member: survivor for survivor, members in family.items() for member in members}
     members = sorted(member_of)
-    children = {row.id: row for row in db.session.execute(
-        select(Child.id, Child.date_of_birth, Child.expected_date_of_birth, Child.sex).where(Child.id.in_(wanted)))}
     names = defaultdict(list)
     for child_id, given, family_name, kind, to_date in db.session.execute(
             select(ChildName.child_id, ChildName.given_names, ChildName.family_name, ChildName.kind,
