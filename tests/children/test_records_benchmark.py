@@ -66,7 +66,7 @@ def test_records_benchmark_runs_on_a_small_population(app):
     assert set(recall.by_kind) == set(Variations.KINDS)
     assert recall.variants == len(variants) == 5 * len(Variations.KINDS)
     assert recall.new_children == 40 and 0 <= recall.false_likely_share <= 1
-    assert len(recall.find_ms) == len(recall.weighed) == len(variants) + 40
+    assert len(recall.find_ms) == len(recall.find_cpu_ms) == len(recall.weighed) == len(variants) + 40
     # The ids map back to the population's: a harness mixing them up would find nobody.
     assert recall.top5 >= 0.8 and recall.top1 <= recall.top5
 
