@@ -26,11 +26,11 @@ OFFERED = 5
 BATCH = 2000
 
 
-def _kind_words(name: ChildName) -> str:
-    """The name's kind as the scorer's reasons say it: "current", "known as", "former name"..."""
-    if name.kind is NameKind.CURRENT:
-        return "current" if name.to_date is None else "former name"
-    return name.kind.label.lower()
+def _kind_words(kind: NameKind, to_date) -> str:
+    """A name's kind as the scorer's reasons say it: "current", "known as", "former name"..."""
+    if kind is NameKind.CURRENT:
+        return "current" if to_date is None else "former name"
+    return kind.label.lower()
 
 
 def keys_of(child: Child) -> set[str]:
@@ -162,32 +162,48 @@ def merged_family(survivor_ids: Iterable[int]) -> dict[int, set[int]]:
 
 def load_candidates(child_ids: Iterable[int], *, exclude: Iterable[int] = ()) -> list[CandidateChild]:
     """The records as the scorer compares them, in four queries whatever their number: merged
-    records as the record they were merged into, with the names and addresses of both."""
-    survivors = surviving_ids(child_ids)
+    records as the record they were merged into, with the names and addresses of both.
+
+    Only the columns the scorer reads are loaded, as rows, not as records: the check weighs up to
+    MAX_CANDIDATES children on every keystroke, and making hundreds of ORM objects for it cost more
+    than the queries themselves (benchmarks/records_check.py).
+    """
+    columns = (Child.id, Child.merged_into_id, Child.date_of_birth, Child.expected_date_of_birth, Child.sex)
+    children = {row.id: row for row in db.session.execute(select(*columns).where(Child.id.in_(sorted(set(child_ids)))))}
+    # A record merged into another is weighed as that one: follow the merges (rare) to the end.
+    if any(row.merged_into_id is not None for row in children.values()):
+        survivors = surviving_ids(children)
+    else:
+        survivors = {child_id: child_id for child_id in children}
     excluded = set(exclude)
-    excluded_survivors = {survivors.get(child_id, child_id) for child_id in excluded} | excluded
-    wanted = sorted({survivor for survivor in survivors.values() if survivor not in excluded_survivors})
+    excluded |= {survivors.get(child_id, child_id) for child_id in excluded}
+    wanted = sorted({survivor for survivor in survivors.values() if survivor not in excluded})
     if not wanted:
         return []
+    if missing := [child_id for child_id in wanted if child_id not in children]:
+        children |= {row.id: row for row in db.session.execute(select(*columns).where(Child.id.in_(missing)))}
     family = merged_family(wanted)
     member_of = {member: survivor for survivor, members in family.items() for member in members}
     members = sorted(member_of)
-    children = {child.id: child for child in db.session.scalars(select(Child).where(Child.id.in_(wanted)))}
     names = defaultdict(list)
-    for name in db.session.scalars(select(ChildName).where(ChildName.child_id.in_(members))
-                                   .order_by(ChildName.to_date.is_not(None), ChildName.id.desc())):
-        names[member_of[name.child_id]].append(name)
+    for child_id, given, family_name, kind, to_date in db.session.execute(
+            select(ChildName.child_id, ChildName.given_names, ChildName.family_name, ChildName.kind,
+                   ChildName.to_date)
+            .where(ChildName.child_id.in_(members)).order_by(ChildName.to_date.is_not(None), ChildName.id.desc())):
+        names[member_of[child_id]].append((given, family_name, kind, to_date))
     addresses = defaultdict(list)
-    for address in db.session.scalars(select(ChildAddress).where(ChildAddress.child_id.in_(members))
-                                      .order_by(ChildAddress.to_date.is_not(None), ChildAddress.id.desc())):
-        addresses[member_of[address.child_id]].append(address.address)
+    for child_id, address in db.session.execute(
+            select(ChildAddress.child_id, ChildAddress.address).where(ChildAddress.child_id.in_(members))
+            .order_by(ChildAddress.to_date.is_not(None), ChildAddress.id.desc())):
+        addresses[member_of[child_id]].append(address)
     candidates = []
     for child_id in wanted:
         child = children[child_id]
-        known = sorted(names[child_id], key=lambda name: (name.kind is not NameKind.CURRENT or name.to_date is not None))
+        known = sorted(names[child_id], key=lambda name: (name[2] is not NameKind.CURRENT or name[3] is not None))
         candidates.append(CandidateChild(
             id=child_id,
-            names=[(name.given_names or None, name.family_name or None, _kind_words(name)) for name in known],
+            names=[(given or None, family_name or None, _kind_words(kind, to_date))
+                   for given, family_name, kind, to_date in known],
             date_of_birth=child.date_of_birth or child.expected_date_of_birth,
             is_expected_date=child.date_of_birth is None and child.expected_date_of_birth is not None,
             sex=child.sex.value, addresses=addresses[child_id],
