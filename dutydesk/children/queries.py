@@ -109,12 +109,16 @@ class OpenWork:
 
 def _open_calls(*where) -> list[tuple[int, Contact]]:
     """Open work, the calls: each call with a clock still running (about the whole call, or the
-    child), with the child's record, for the calls' children that match `where`."""
-    open_clock = (select(Obligation.id).where(Obligation.contact_id == Contact.id, *_open_about(ContactChild.id))
-                  .exists())
+    child), with the child's record, for the calls' children that match `where`.
+
+    Joined to the open obligations rather than asking of each call whether it has one: asked
+    about a team (the board), the statement can start from the open work and never read the
+    team's years of calls.
+    """
     rows = db.session.execute(
         select(ContactChild.child_id, Contact).join(Contact, Contact.id == ContactChild.contact_id)
-        .where(*where, open_clock)
+        .join(Obligation, Obligation.contact_id == Contact.id)
+        .where(*where, *_open_about(ContactChild.id))
         .options(selectinload(Contact.team)).order_by(Contact.received_at, Contact.id)
     ).all()
     return list(dict.fromkeys((child_id, contact) for child_id, contact in rows))
@@ -221,7 +225,10 @@ def list_calls_elsewhere(team: Team, now: datetime) -> list[CallElsewhere]:
     Merge-aware, like list_other_teams_work, and in a fixed number of queries: the board asks it
     at every refresh.
     """
-    held_calls = _open_calls(Contact.team_id == team.id, ContactChild.child_id.is_not(None))
+    # The team's calls whose running clocks are the team's own (not those moved with a case
+    # transferred out): the statement then reads the team's open work (ix_obligations_open_team_id).
+    held_calls = _open_calls(Contact.team_id == team.id, Obligation.team_id == team.id,
+                             ContactChild.child_id.is_not(None))
     held_cases = _open_cases(Referral.team_id == team.id, ContactChild.child_id.is_not(None))
     if not held_calls and not held_cases:
         return []

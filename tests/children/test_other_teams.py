@@ -334,3 +334,27 @@ def test_the_board_reads_a_fixed_number_of_queries_however_many_calls_in_other_t
     count_many = statements_during(lambda: pages.append(client.get("/board")))
     assert [len(elsewhere_rows(page.get_data(as_text=True))) for page in pages] == [1, 7]
     assert count_many == count_one
+
+
+def test_the_board_finds_the_team_s_calls_with_clocks_running_through_the_open_work_not_the_history(world):
+    captured = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        captured.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        list_calls_elsewhere(world["north"], NOW_AT)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    statement, parameters = next((s, p) for s, p in captured if "JOIN obligations" in s)
+    assert "obligations.team_id = " in statement
+    connection = db.session.connection()
+    if db.engine.dialect.name == "sqlite":
+        plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+    else:  # on an almost empty table PostgreSQL would rightly scan it: ask whether the index serves
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        plan = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters).all()
+    details = " ".join(str(row[-1]) for row in plan)
+    assert "ix_obligations_open_" in details, details
+    assert "SCAN contacts" not in details and "Seq Scan on contacts" not in details, details
