@@ -1,5 +1,6 @@
-"""Read-only questions about children's records: their calls and cases, their open work, how often
-they were referred lately (Annex A), and who has seen them."""
+"""Read-only questions about children's records: their calls and cases, their open work and the
+open work other teams hold about them (R2.5: both teams are told), how often they were referred
+lately (Annex A), and who has seen them."""
 
 from collections import defaultdict
 from collections.abc import Iterable
