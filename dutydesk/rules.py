@@ -74,6 +74,11 @@ RECENT_DAYS = 7
 #: months before the call (on or after the same London date that many months earlier).
 REPEAT_CONTACTS_MONTHS = 12
 
+#: R2.5 (issue 11): another team's call about a child whose open work a team holds shows on
+#: that team's board while its clocks run, and for this many days (of 24 hours) after it was
+#: received: long enough for the two teams to talk, not so long that the board fills with history.
+OTHER_TEAM_NOTICE_DAYS = 14
+
 #: Calls may be written up late, but a receipt time this far ahead of the clock is a typo.
 RECEIVED_AT_TOLERANCE = timedelta(minutes=1)
 
@@ -309,6 +314,12 @@ def recent_days_start(now: datetime) -> datetime:
     """When the RECENT_DAYS London days up to now began: midnight, London time, RECENT_DAYS - 1 days ago."""
     first_day = to_london(now).date() - timedelta(days=RECENT_DAYS - 1)
     return as_utc(datetime.combine(first_day, time.min, tzinfo=LONDON))
+
+
+def other_team_notice_since(now: datetime) -> datetime:
+    """The earliest receipt time of another team's call that a team's board still shows when
+    its clocks have all stopped: OTHER_TEAM_NOTICE_DAYS before now, that moment included."""
+    return as_utc(now) - timedelta(days=OTHER_TEAM_NOTICE_DAYS)
 
 
 def months_before(day: date, months: int) -> date:

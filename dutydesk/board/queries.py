@@ -12,7 +12,13 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
 from dutydesk import rules
-from dutydesk.children.queries import EarlierCount, count_earlier_for
+from dutydesk.children.queries import (
+    CallElsewhere,
+    EarlierCount,
+    count_earlier_for,
+    list_calls_elsewhere,
+    list_other_teams_work,
+)
 from dutydesk.clock import as_utc, from_london, to_london
 from dutydesk.extensions import db
 from dutydesk.escalations import queries as escalations
@@ -64,6 +70,9 @@ class BoardRow:
     items: list[BoardItem] = field(default_factory=list)
     #: Annex A: the contacts and referrals about the child in the months before this call.
     earlier: EarlierCount | None = None
+    #: R2.5: the other teams holding open work about the same child (an open case, a call with
+    #: clocks running), who see this call on their boards.
+    known_to: list[Team] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -110,6 +119,8 @@ class Board:
     escalations_waiting: int = 0
     #: Team members away now (R50), by worker id.
     away: dict[int, Absence] = field(default_factory=dict)
+    #: R2.5: other teams' calls about the children this team holds open work about.
+    elsewhere: list[CallElsewhere] = field(default_factory=list)
 
     @property
     def shown_items(self) -> int:
@@ -125,7 +136,19 @@ class Board:
                    f"{self.count(rules.Urgency.DUE_SOON)} due soon")
         if self.escalations_waiting:
             summary += f"; {self.escalations_waiting} escalated and not yet acknowledged"
+        if self.elsewhere:
+            summary += f"; {len(self.elsewhere)} in other teams' calls"
         return summary
+
+    @property
+    def contact_ids_shown(self) -> list[int]:
+        """The calls whose children the board names: its rows, its escalations, and the other
+        teams' calls about the team's children with the team's own work about them."""
+        return ([row.contact.id for row in self.rows]
+                + [e.obligation.contact_id for e in self.escalations if e.obligation_id is not None]
+                + [call.contact.id for call in self.elsewhere]
+                + [work.id for call in self.elsewhere
+                   for work in [*call.held.contacts, *(referral.contact for referral in call.held.referrals)]])
 
 
 def load_board(team: Team, filters: BoardFilters, now: datetime) -> Board:
@@ -137,9 +160,11 @@ def load_board(team: Team, filters: BoardFilters, now: datetime) -> Board:
     today, last_7_days = _children_referred(team.id, now)
     rows = _rows([item for item in items if filters.matches(item.obligation)])
     earlier = count_earlier_for((row.child.child_id, row.contact.received_at) for row in rows if row.child)
+    elsewhere = list_other_teams_work((row.child.child_id, row.contact.team_id) for row in rows if row.child)
     for row in rows:
         if row.child is not None:
             row.earlier = earlier.get((row.child.child_id, row.contact.received_at))
+            row.known_to = [work.team for work in elsewhere.get((row.child.child_id, row.contact.team_id), [])]
     return Board(
         team=team, now=now, filters=filters,
         rows=_sorted(rows, filters),
@@ -151,6 +176,7 @@ def load_board(team: Team, filters: BoardFilters, now: datetime) -> Board:
                                                   limit=ESCALATIONS_SHOWN),
         escalations_waiting=escalations.count_team_waiting(team.id, least=rules.EscalationLevel.MANAGER),
         away=_away(team.id, now),
+        elsewhere=list_calls_elsewhere(team, now),
     )
 
 

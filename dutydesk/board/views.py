@@ -43,10 +43,9 @@ def _render(template: str):
         template, board=board, teams=teams, workers=workers, kinds=list(ObligationKind), UNASSIGNED=UNASSIGNED,
         args=args, sort_url=lambda column: _sort_url(filters, args, column),
         live_url=url_for("board.live", **args), refresh_seconds=current_app.config["BOARD_REFRESH_SECONDS"],
-        recent_days=rules.RECENT_DAYS,
+        recent_days=rules.RECENT_DAYS, notice_days=rules.OTHER_TEAM_NOTICE_DAYS,
     )
-    log_list_view(contact_ids=[row.contact.id for row in board.rows]
-                  + [e.obligation.contact_id for e in board.escalations if e.obligation_id is not None],
+    log_list_view(contact_ids=board.contact_ids_shown,
                   inbox_item_ids=[e.inbox_item_id for e in board.escalations if e.inbox_item_id is not None])
     return page
 

@@ -7,7 +7,7 @@ from flask_login import current_user
 from dutydesk import permissions, subjects
 from dutydesk.access import may_change, requires
 from dutydesk.cases import forms, operations, queries
-from dutydesk.children.queries import count_earlier_contacts_and_referrals
+from dutydesk.children.queries import count_earlier_contacts_and_referrals, list_other_teams_work
 from dutydesk.clock import now_utc
 from dutydesk.contacts.operations import is_duty_worker_of
 from dutydesk.people.queries import get_team, get_user, list_duty_teams, list_duty_workers
@@ -174,9 +174,11 @@ def show_case(referral_id: int):
     child_record_id = referral.child.child_id
     earlier = (count_earlier_contacts_and_referrals(child_record_id, referral.contact.received_at)
                if child_record_id is not None else None)
+    subject = (child_record_id, referral.team_id)  # R2.5: other teams holding open work about the child
     page = render_template(
         "cases/show_case.html", referral=referral, contact=referral.contact, child=referral.child,
         pending=pending, can_accept=can_accept, accept_form=forms.AcceptTransferForm(), earlier=earlier,
+        other_teams=list_other_teams_work([subject]).get(subject, []),
         open_work=queries.list_open_work(referral.child_id), decisions=queries.list_decisions(referral.child_id),
         discussions=queries.list_strategy_discussions(referral.child_id), now=now_utc())
     # The page is built before the commit, which would otherwise expire everything it shows.

@@ -1,5 +1,6 @@
-"""Read-only questions about children's records: their calls and cases, their open work, how often
-they were referred lately (Annex A), and who has seen them."""
+"""Read-only questions about children's records: their calls and cases, their open work and the
+open work other teams hold about them (R2.5: both teams are told), how often they were referred
+lately (Annex A), and who has seen them."""
 
 from collections import defaultdict
 from collections.abc import Iterable
@@ -128,31 +129,161 @@ class OpenWork:
     contacts: list[Contact] = field(default_factory=list)
     referrals: list[Referral] = field(default_factory=list)
 
+    @property
+    def calls_without_case(self) -> list[Contact]:
+        """Its calls with clocks running, bar the calls of its open cases (a case's assessment
+        is a clock of its call): said once, as the case."""
+        of_cases = {referral.contact_id for referral in self.referrals}
+        return [contact for contact in self.contacts if contact.id not in of_cases]
+
+
+def _open_calls(*where) -> list[tuple[int, Contact]]:
+    """Open work, the calls: each call with a clock still running (about the whole call, or the
+    child), with the child's record, for the calls' children that match `where`.
+
+    Joined to the open obligations rather than asking of each call whether it has one: asked
+    about a team (the board), the statement can start from the open work and never read the
+    team's years of calls.
+    """
+    rows = db.session.execute(
+        select(ContactChild.child_id, Contact).join(Contact, Contact.id == ContactChild.contact_id)
+        .join(Obligation, Obligation.contact_id == Contact.id)
+        .where(*where, *_open_about(ContactChild.id))
+        .options(selectinload(Contact.team)).order_by(Contact.received_at, Contact.id)
+    ).all()
+    return list(dict.fromkeys((child_id, contact) for child_id, contact in rows))
+
+
+def _open_cases(*where) -> list[tuple[int, Referral]]:
+    """Open work, the cases: each case (referral) not ended in no further action, with the
+    child's record, for the cases that match `where`."""
+    return [(child_id, referral) for child_id, referral in db.session.execute(
+        select(ContactChild.child_id, Referral).join(ContactChild, ContactChild.id == Referral.child_id)
+        .where(*where, Referral.is_nfa.is_(False))
+        .options(selectinload(Referral.team), selectinload(Referral.worker), selectinload(Referral.contact))
+        .order_by(Referral.created_at, Referral.id)
+    ).all()]
+
+
+def _by_team(contacts: Iterable[Contact], referrals: Iterable[Referral]) -> list[OpenWork]:
+    by_team: dict[int, OpenWork] = {}
+    for contact in contacts:
+        by_team.setdefault(contact.team_id, OpenWork(contact.team)).contacts.append(contact)
+    for referral in referrals:
+        by_team.setdefault(referral.team_id, OpenWork(referral.team)).referrals.append(referral)
+    return sorted(by_team.values(), key=lambda work: work.team.name)
+
 
 def list_open_work(child_id: int) -> list[OpenWork]:
     """The teams holding open work about the child, each with that work, in two queries: the
     team of each call with a clock still running (about the call, or this child), and the team
     of each open case. Work about a record merged into the child's is theirs too."""
-    by_team: dict[int, OpenWork] = {}
     record_ids = sorted(record_ids_of(child_id))
-    open_clock = (select(Obligation.id).where(Obligation.contact_id == Contact.id, *_open_about(ContactChild.id))
-                  .exists())
-    contacts = db.session.scalars(
-        select(Contact).join(ContactChild, ContactChild.contact_id == Contact.id)
-        .where(ContactChild.child_id.in_(record_ids), open_clock)
-        .options(selectinload(Contact.team)).order_by(Contact.received_at, Contact.id)
-    ).unique().all()
-    for contact in contacts:
-        by_team.setdefault(contact.team_id, OpenWork(contact.team)).contacts.append(contact)
-    referrals = db.session.scalars(
-        select(Referral).join(ContactChild, ContactChild.id == Referral.child_id)
-        .where(ContactChild.child_id.in_(record_ids), Referral.is_nfa.is_(False))
-        .options(selectinload(Referral.team), selectinload(Referral.worker), selectinload(Referral.contact))
-        .order_by(Referral.created_at, Referral.id)
+    return _by_team([contact for _, contact in _open_calls(ContactChild.child_id.in_(record_ids))],
+                    [referral for _, referral in _open_cases(ContactChild.child_id.in_(record_ids))])
+
+
+def _families(child_ids: Iterable[int]) -> dict[int, int]:
+    """Each of these records, and every record merged with any of them, mapped to the record they
+    all now live on as: the same child, whichever record a call or a case was linked to."""
+    survivors = surviving_ids(child_ids)
+    family = merged_family(set(survivors.values()))
+    return {member: survivor for survivor, members in family.items() for member in members}
+
+
+def list_other_teams_work(subjects: Iterable[tuple[int | None, int]]) -> dict[tuple[int, int], list[OpenWork]]:
+    """R2.5: for each (child's record, team), the open work that teams other than that one hold
+    about the same child: calls with clocks running and open cases, across every record merged
+    with the child's (children.search.surviving_ids, merged_family).
+
+    A call's page asks it for its children and the call's team, a case's page for its child and
+    the case's team, and the board for every row: a fixed number of queries however many are
+    asked (more only for each level of records merged into records merged in turn).
+    """
+    subjects = {(child_id, team_id) for child_id, team_id in subjects if child_id is not None}
+    if not subjects:
+        return {}
+    survivor_of = _families(child_id for child_id, _ in subjects)
+    members = sorted(survivor_of)
+    contacts, referrals = defaultdict(list), defaultdict(list)
+    for child_id, contact in _open_calls(ContactChild.child_id.in_(members)):
+        if contact not in contacts[survivor_of[child_id]]:
+            contacts[survivor_of[child_id]].append(contact)
+    for child_id, referral in _open_cases(ContactChild.child_id.in_(members)):
+        referrals[survivor_of[child_id]].append(referral)
+    found = {}
+    for child_id, team_id in subjects:
+        survivor = survivor_of[child_id]
+        found[(child_id, team_id)] = [work for work in _by_team(contacts[survivor], referrals[survivor])
+                                      if work.team.id != team_id]
+    return found
+
+
+@dataclass(frozen=True)
+class CallElsewhere:
+    """Another team's call about a child whose open work this team holds (R2.5: both teams are told)."""
+
+    contact_child: ContactChild
+    #: Whether a clock of the call (about the whole call, or this child) is still running.
+    has_open_clocks: bool
+    #: What this team holds about the same child.
+    held: OpenWork
+
+    @property
+    def contact(self) -> Contact:
+        return self.contact_child.contact
+
+
+def is_shown_to_other_teams(contact_child: ContactChild, now: datetime) -> bool:
+    """Whether the other teams holding open work about this child of a call see the call on their
+    boards (list_calls_elsewhere): while a clock of the call (about it, or the child) runs, and
+    for rules.OTHER_TEAM_NOTICE_DAYS after it was received; not when the child's case from this
+    call is the other team's own (transferred to them)."""
+    contact, referral = contact_child.contact, contact_child.referral
+    if referral is not None and referral.is_open and referral.team_id != contact.team_id:
+        return False
+    return (as_utc(contact.received_at) >= rules.other_team_notice_since(now)
+            or any(obligation.met_at is None and obligation.child_id in (None, contact_child.id)
+                   for obligation in contact.obligations))
+
+
+def list_calls_elsewhere(team: Team, now: datetime) -> list[CallElsewhere]:
+    """R2.5: the calls held by other teams about the children this team holds open work about
+    (an open case, or a call with clocks running), the latest first, each with what this team
+    holds. A call shows while its clocks run and for rules.OTHER_TEAM_NOTICE_DAYS after it was
+    received; the call that opened one of this team's cases (a case transferred in) is not news.
+
+    Merge-aware, like list_other_teams_work, and in a fixed number of queries: the board asks it
+    at every refresh.
+    """
+    # The team's calls whose running clocks are the team's own (not those moved with a case
+    # transferred out): the statement then reads the team's open work (ix_obligations_open_team_id).
+    held_calls = _open_calls(Contact.team_id == team.id, Obligation.team_id == team.id,
+                             ContactChild.child_id.is_not(None))
+    held_cases = _open_cases(Referral.team_id == team.id, ContactChild.child_id.is_not(None))
+    if not held_calls and not held_cases:
+        return []
+    survivor_of = _families({child_id for child_id, _ in held_calls + held_cases})
+    held: dict[int, OpenWork] = {}
+    for child_id, contact in held_calls:
+        work = held.setdefault(survivor_of[child_id], OpenWork(team))
+        if contact not in work.contacts:
+            work.contacts.append(contact)
+    for child_id, referral in held_cases:
+        held.setdefault(survivor_of[child_id], OpenWork(team)).referrals.append(referral)
+    open_clock = select(Obligation.id).where(Obligation.contact_id == Contact.id,
+                                             *_open_about(ContactChild.id)).exists()
+    rows = db.session.execute(
+        select(ContactChild, open_clock.label("has_open_clocks"))
+        .join(Contact, Contact.id == ContactChild.contact_id)
+        .where(ContactChild.child_id.in_(sorted(survivor_of)), Contact.team_id != team.id,
+               ContactChild.id.not_in([referral.child_id for _, referral in held_cases]),
+               or_(Contact.received_at >= rules.other_team_notice_since(now), open_clock))
+        .options(selectinload(ContactChild.contact).selectinload(Contact.team))
+        .order_by(Contact.received_at.desc(), ContactChild.id.desc())
     ).all()
-    for referral in referrals:
-        by_team.setdefault(referral.team_id, OpenWork(referral.team)).referrals.append(referral)
-    return sorted(by_team.values(), key=lambda work: work.team.name)
+    return [CallElsewhere(contact_child, bool(has_open_clocks), held[survivor_of[contact_child.child_id]])
+            for contact_child, has_open_clocks in rows]
 
 
 @dataclass(frozen=True)

@@ -112,11 +112,17 @@ def list_my_calls():
 @requires(permissions.VIEW_CONTACT, reads=subjects.CALL)
 def show_contact(contact_id: int):
     contact = contact_or_404(contact_id)
+    now = now_utc()
     earlier = children.count_earlier_for((child.child_id, contact.received_at) for child in contact.children)
+    elsewhere = children.list_other_teams_work((child.child_id, contact.team_id) for child in contact.children)
     commit_with_record_view(contact_id)
-    return render_template("contacts/show_contact.html", contact=contact, now=now_utc(),
+    return render_template("contacts/show_contact.html", contact=contact, now=now,
                            earlier={child.id: earlier.get((child.child_id, contact.received_at))
                                     for child in contact.children},
+                           other_teams={child.id: elsewhere.get((child.child_id, contact.team_id), [])
+                                        for child in contact.children},
+                           told={child.id: children.is_shown_to_other_teams(child, now)
+                                 for child in contact.children},
                            accept_form=forms.AcceptForm(),
                            escalations=escalation_queries.by_obligation([o.id for o in contact.obligations]),
                            can_accept=operations.is_duty_worker_of(current_user, contact.team))
