@@ -179,7 +179,7 @@ def list_open_work(child_id: int) -> list[OpenWork]:
     team of each call with a clock still running (about the call, or this child), and the team
     of each open case. Work about a record merged into the child's is theirs too."""
     record_ids = sorted(record_ids_of(child_id))
-    return _by_team([contact for _, contact in _open_calls(ContactChild.child_id.in_(record_ids))],
+    return _by_team(list(dict.fromkeys(contact for _, contact in _open_calls(ContactChild.child_id.in_(record_ids)))),
                     [referral for _, referral in _open_cases(ContactChild.child_id.in_(record_ids))])
 
 
