@@ -29,6 +29,7 @@ from dutydesk.models import (
     Escalation,
     Obligation,
     ObligationKind,
+    RecordsCheck,
     Referral,
     ScreeningDecision,
     StrategyDiscussion,
@@ -48,8 +49,7 @@ class ChronologyKind(LabelledEnum):
     REFERRER_CONFIRMATION = ("confirmation", "Referrer's written confirmation")
     POLICE_INFORMED = ("police", "Police informed")
     CHILD_SEEN = ("child_seen", "Child seen")
-    #: R2.5: the check of existing records while the call is taken. Nothing records it yet: the
-    #: records check will add a source of its own (see SOURCES).
+    #: R2.5: the check of existing records while the call is taken, and what was done with it.
     RECORDS_CHECK = ("records_check", "Records check")
     SCREENING_DECISION = ("decision", "Screening decision")
     REFERRAL = ("referral", "Referral")
@@ -105,6 +105,7 @@ class _Scope:
     referrals: list[Referral]
     discussions: list[StrategyDiscussion]
     escalations: list[Escalation]
+    records_checks: list[RecordsCheck]
     #: The lines of the calls' histories that the chronology reads (see _HISTORY_KINDS).
     history: list[ContactEvent]
     #: Everyone named in them, by id (read at once: a User brings its roles with it).
@@ -160,6 +161,8 @@ def _read(child_ids: set[int]) -> _Scope:
         .options(selectinload(StrategyDiscussion.attendees))))
     escalations = list(db.session.scalars(
         select(Escalation).where(Escalation.obligation_id.in_(select(Obligation.id).where(about_the_children)))))
+    records_checks = list(db.session.scalars(
+        select(RecordsCheck).where(RecordsCheck.contact_child_id.in_(child_ids)).options(joinedload(RecordsCheck.child))))
     history = list(db.session.scalars(
         select(ContactEvent).where(ContactEvent.contact_id.in_(list(contacts)),
                                    ContactEvent.action.in_(_HISTORY_ACTIONS))))
@@ -169,11 +172,11 @@ def _read(child_ids: set[int]) -> _Scope:
         *(id_ for r in referrals for t in r.transfers for id_ in (t.requested_by_id, t.accepted_by_id)),
         *(d.recorded_by_id for d in discussions),
         *(id_ for e in escalations for id_ in (e.recipient_id, e.acknowledged_by_id)),
-        *(line.by_id for line in history),
+        *(line.by_id for line in history), *(check.checked_by_id for check in records_checks),
     } - {None}
     names = dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids))).all())
     return _Scope(child_ids, contacts, obligations, decisions, referrals, discussions, escalations,
-                  history, names)
+                  records_checks, history, names)
 
 
 def _event(contact: Contact, at: datetime, kind: ChronologyKind, summary: str, by: str | None, *,
@@ -357,6 +360,14 @@ def _escalations(scope: _Scope) -> Iterator[ChronologyEvent]:
                          details=escalation.acknowledgement, source=("escalation", escalation.id, 1))
 
 
+def _records_checks(scope: _Scope) -> Iterator[ChronologyEvent]:
+    for check in scope.records_checks:
+        contact = scope.contacts[check.contact_child.contact_id]
+        yield _event(contact, check.checked_at, ChronologyKind.RECORDS_CHECK, f"Records check: {check.outcome}",
+                     scope.name(check.checked_by_id), child_id=check.contact_child_id,
+                     source=("records_check", check.id, 0))
+
+
 #: The lines of a call's history that tell what no other record keeps, and their kind.
 _HISTORY_KINDS = {
     "allocated": ChronologyKind.ALLOCATION,
@@ -399,8 +410,9 @@ def _history(scope: _Scope) -> Iterator[ChronologyEvent]:
                      referral_id=referral.id if referral is not None else None, source=("contact_event", line.id, 0))
 
 
-#: Where events come from. The records check (R2.5) adds its own when it is recorded.
-SOURCES = (_calls, _clocks_met, _actions_added, _decisions, _referrals, _discussions, _escalations, _history)
+#: Where events come from.
+SOURCES = (_calls, _clocks_met, _actions_added, _decisions, _referrals, _discussions, _escalations,
+           _records_checks, _history)
 
-#: The kinds a chronology can hold today, as the page offers them for filtering.
-KINDS_RECORDED = tuple(kind for kind in ChronologyKind if kind is not ChronologyKind.RECORDS_CHECK)
+#: The kinds a chronology can hold, as the page offers them for filtering.
+KINDS_RECORDED = tuple(ChronologyKind)
