@@ -30,6 +30,9 @@ def show_error(form, error: DomainError) -> None:
     if field is None:
         field = form.save
     field.errors = [*field.errors, error.message]
+    for rows in form:  # a row list keeps its rows' errors as they were when it was validated
+        if isinstance(rows, FieldList) and field.name.startswith(f"{rows.name}-"):
+            rows.errors = [entry.errors for entry in rows.entries]
 
 
 def _field_named(fields, name: str):
