@@ -1,6 +1,7 @@
 """R2.5: the records check while the call is taken, as the call handler meets it on the call form:
 the children already known offered with why, chosen or not, and the check recorded on the call."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -330,3 +331,22 @@ def test_a_check_made_later_follows_the_call_in_the_chronology(world):
     events = list_chronology([first.children[0].id])
     assert K.RECORDS_CHECK not in {event.kind for event in events}  # logged by the factory: no check made
     assert events[0].at == first.received_at and events[0].at < first.received_at + timedelta(minutes=1)
+
+
+@freeze_time(NOW)
+def test_typing_in_a_rows_name_date_or_address_or_ticking_its_boxes_asks_the_check_for_that_row(client, world):
+    sign_in(client, "handler")
+    html = client.post("/calls/new", data={**tokens(client), **log_call_form(world["south"].id, save=None,
+                                                                               add_child="y")}).get_data(as_text=True)
+    soup = BeautifulSoup(html, "html.parser")
+    for row in (0, 1):
+        fields = soup.select_one(f"#records-check-fields-{row}")
+        assert (fields["hx-post"], fields["hx-target"], fields["hx-vals"]) == (
+            "/calls/records-check", f"#records-check-{row}", f'{{"row": "{row}"}}')
+        assert fields["hx-trigger"].startswith("input changed delay:400ms, ")
+        ticked = re.findall(r"change from:#([\w-]+)", fields["hx-trigger"])
+        assert ticked == [f"children-{row}-is_name_not_known", f"children-{row}-is_unborn"]
+        assert all(fields.select_one(f"input#{name}[type=checkbox]") for name in ticked)
+        for name in ("name", "address", "date_of_birth-day"):
+            assert fields.select_one(f"#children-{row}-{name}") is not None
+        assert soup.select_one(f"#records-check-{row}") is not None
