@@ -8,9 +8,9 @@ from flask_login import current_user
 from dutydesk import permissions, rules, subjects
 from dutydesk.access import requires
 from dutydesk.children import queries as children
+from dutydesk.children.search import CheckResult, find_children, query_for_call
 from dutydesk.clock import now_utc
 from dutydesk.contacts import forms, operations, queries
-from dutydesk.children.search import CheckResult, find_children, query_for_call
 from dutydesk.contacts.forms import FLAGS, NEW, NOT_OFFERED, LogCallForm
 from dutydesk.display import london
 from dutydesk.errors import DomainError
