@@ -87,7 +87,7 @@ EXACT_SQL_NAME_ONLY = text(_EXACT.format(dob=""))
 
 
 def exact_lookup(connection, name: str, dob: date | None) -> list:
-    from dutydesk.children.names import split_name
+    from dutydesk.children.normalise import split_name
 
     _, family = split_name(name)
     if not family:

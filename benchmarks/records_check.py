@@ -113,7 +113,7 @@ class RowMaker:
     """The rows of each generated child, as dutydesk's operations would write them."""
 
     def __init__(self, user_id: int, first_id: int, recorded: datetime):
-        from dutydesk.children.addresses import normalise_address, parse_postcode
+        from dutydesk.children.normalise import normalise_address, parse_postcode
 
         self.user_id, self.offset = user_id, first_id - 1
         self.recorded = recorded

@@ -170,8 +170,10 @@ def seed() -> str:
                            reason="Family moved to a flat in Tottenham", by=south_manager, now=ago(minutes=90))
     # R2.5: one child known under two spellings, the failure the inquiry was about. Anna Kouao's
     # referral is open in North; a later call about "Ana Kouao", with the same date of birth and
-    # address, is handed to South. Each call has made a child's record of its own: the records
-    # check, once it is there, finds the first while the second call is taken.
+    # address, is handed to South. Each call has made a child's record of its own: the demo's calls
+    # are logged without the call form, so no records check was made; on the form, the check offers
+    # Anna as "likely the same child" while the second call is taken, and will not let it be saved
+    # until the call handler says whether she is.
     kouao_born, kouao_home = date(2018, 11, 2), "Flat 4, 12 Somerset Gardens, London N17 8JX"
     anna = call(60 * 24 * 3, calls.ChildDetails(
         name="Anna Kouao", is_name_known=True, date_of_birth=kouao_born, address=kouao_home,

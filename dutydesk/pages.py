@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from flask import abort, g, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy import insert, or_, select
+from wtforms import FieldList, FormField
 
 from dutydesk import rules
 from dutydesk.absences.queries import get_inbox_item
@@ -22,12 +23,26 @@ from dutydesk.models import ContactChild, RecordView
 
 
 def show_error(form, error: DomainError) -> None:
-    """Put an operation's refusal beside the field it is about (or the button)."""
+    """Put an operation's refusal beside the field it is about (or the button): a field of the
+    form, or of one of its repeated rows by its full name ("children-1-record")."""
     db.session.rollback()
-    field = getattr(form, error.field, None) if error.field else None
+    field = (getattr(form, error.field, None) or _field_named(form, error.field)) if error.field else None
     if field is None:
         field = form.save
     field.errors = [*field.errors, error.message]
+    for rows in form:  # a row list keeps its rows' errors as they were when it was validated
+        if isinstance(rows, FieldList) and field.name.startswith(f"{rows.name}-"):
+            rows.errors = [entry.errors for entry in rows.entries]
+
+
+def _field_named(fields, name: str):
+    """The field of these (a form, a row list, a row) with this full name, looking into rows."""
+    for field in fields:
+        if field.name == name:
+            return field
+        if isinstance(field, (FieldList, FormField)) and name.startswith(f"{field.name}-"):
+            return _field_named(field, name)
+    return None
 
 
 def load_form(form_class, **kwargs):

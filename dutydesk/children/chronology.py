@@ -33,6 +33,7 @@ from dutydesk.models import (
     Escalation,
     Obligation,
     ObligationKind,
+    RecordsCheck,
     Referral,
     ScreeningDecision,
     StrategyDiscussion,
@@ -54,8 +55,7 @@ class ChronologyKind(LabelledEnum):
     CHILD_SEEN = ("child_seen", "Child seen")
     #: Possible crime or deliberate harm raised after the call was logged (at screening).
     FLAG_RAISED = ("flag", "Flag raised")
-    #: R2.5: the check of existing records while the call is taken. Nothing records it yet: the
-    #: records check will add a source of its own (see SOURCES).
+    #: R2.5: the check of existing records while the call is taken, and what was done with it.
     RECORDS_CHECK = ("records_check", "Records check")
     SCREENING_DECISION = ("decision", "Screening decision")
     REFERRAL = ("referral", "Referral")
@@ -115,6 +115,7 @@ class _Scope:
     referrals: list[Referral]
     discussions: list[StrategyDiscussion]
     escalations: list[Escalation]
+    records_checks: list[RecordsCheck]
     #: The lines of the calls' histories that the chronology reads (see _HISTORY_KINDS).
     history: list[ContactEvent]
     #: Everyone named in them, by id (read at once: a User brings its roles with it).
@@ -174,6 +175,8 @@ def _read(child_ids: set[int]) -> _Scope:
         .options(selectinload(StrategyDiscussion.attendees))))
     escalations = list(db.session.scalars(
         select(Escalation).where(Escalation.obligation_id.in_(select(Obligation.id).where(about_the_children)))))
+    records_checks = list(db.session.scalars(
+        select(RecordsCheck).where(RecordsCheck.contact_child_id.in_(child_ids)).options(joinedload(RecordsCheck.child))))
     history = list(db.session.scalars(
         select(ContactEvent).where(ContactEvent.contact_id.in_(list(contacts)),
                                    ContactEvent.action.in_(_HISTORY_ACTIONS))))
@@ -191,7 +194,7 @@ def _read(child_ids: set[int]) -> _Scope:
         *(id_ for r in referrals for t in r.transfers for id_ in (t.requested_by_id, t.accepted_by_id)),
         *(d.recorded_by_id for d in discussions),
         *(id_ for e in escalations for id_ in (e.recipient_id, e.acknowledged_by_id)),
-        *(line.by_id for line in history),
+        *(line.by_id for line in history), *(check.checked_by_id for check in records_checks),
         *(e.recorded_by_id for e in enquiries), *(e.conference_obligation.met_by_id for e in enquiries
                                                   if e.conference_obligation is not None),
         *(id_ for p in plans for id_ in (p.recorded_by_id, p.ended_by_id)),
@@ -199,7 +202,7 @@ def _read(child_ids: set[int]) -> _Scope:
     } - {None}
     names = dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids))).all())
     return _Scope(child_ids, contacts, obligations, decisions, referrals, discussions, escalations,
-                  history, names, enquiries, plans, reviews)
+                  records_checks, history, names, enquiries, plans, reviews)
 
 
 def _event(contact: Contact, at: datetime, kind: ChronologyKind, summary: str, by: str | None, *,
@@ -391,6 +394,14 @@ def _escalations(scope: _Scope) -> Iterator[ChronologyEvent]:
                          details=escalation.acknowledgement, source=("escalation", escalation.id, 1))
 
 
+def _records_checks(scope: _Scope) -> Iterator[ChronologyEvent]:
+    for check in scope.records_checks:
+        contact = scope.contacts[check.contact_child.contact_id]
+        yield _event(contact, check.checked_at, ChronologyKind.RECORDS_CHECK, f"Records check: {check.outcome}",
+                     scope.name(check.checked_by_id), child_id=check.contact_child_id,
+                     source=("records_check", check.id, 0))
+
+
 #: The lines of a call's history that tell what no other record keeps, and their kind.
 _HISTORY_KINDS = {
     "allocated": ChronologyKind.ALLOCATION,
@@ -519,9 +530,9 @@ def _reviews(scope: _Scope) -> Iterator[ChronologyEvent]:
                      source=("strategy_review", review.id, 0))
 
 
-#: Where events come from. The records check (R2.5) adds its own when it is recorded.
-SOURCES = (_calls, _clocks_met, _actions_added, _decisions, _referrals, _discussions, _escalations, _history,
-           _section47, _plans, _reviews)
+#: Where events come from.
+SOURCES = (_calls, _clocks_met, _actions_added, _decisions, _referrals, _discussions, _escalations,
+           _records_checks, _history, _section47, _plans, _reviews)
 
-#: The kinds a chronology can hold today, as the page offers them for filtering.
-KINDS_RECORDED = tuple(kind for kind in ChronologyKind if kind is not ChronologyKind.RECORDS_CHECK)
+#: The kinds a chronology can hold, as the page offers them for filtering.
+KINDS_RECORDED = tuple(ChronologyKind)

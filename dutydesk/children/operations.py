@@ -7,12 +7,12 @@ from datetime import date, datetime
 from dutydesk.access import check_may_change
 from dutydesk.children.normalise import (is_unknown_address, is_unknown_name, normalise_address, parse_postcode,
                                          split_name, tidy)
-from dutydesk.children.search import index_child
+from dutydesk.children.search import CheckResult, index_child, surviving_ids
 from dutydesk.children.upn import clean_upn, upn_problem
 from dutydesk.clock import to_london
 from dutydesk.errors import DomainError
 from dutydesk.extensions import db
-from dutydesk.models import Child, ChildAddress, ChildEvent, ChildName, ContactChild, User
+from dutydesk.models import Child, ChildAddress, ChildEvent, ChildName, ContactChild, RecordsCheck, User
 from dutydesk.models.children import Period
 from dutydesk.models.codes import Disability, Ethnicity, InterpreterNeed, NameKind, Sex
 from dutydesk.work.operations import record_event
@@ -22,10 +22,6 @@ def _record_change(child: Child, *, action: str, summary: str, by: User, now: da
     event = ChildEvent(child=child, at=now, by=by, action=action, summary=summary)
     db.session.add(event)
     return event
-
-
-def _with_check(summary: str, check: str) -> str:
-    return f"{summary} ({check.strip()})" if check.strip() else summary
 
 
 def _name_of(contact_child: ContactChild) -> str | None:
@@ -55,12 +51,14 @@ def _new_address(child: Child, text: str, *, by: User, now: datetime, from_date:
     return address
 
 
-def create_child_from(contact_child: ContactChild, *, by: User, now: datetime, check: str = "") -> Child:
+def create_child_from(contact_child: ContactChild, *, by: User, now: datetime,
+                      check: CheckResult | None = None) -> Child:
     """Make a new child's record from a child named on a call, and link the call to it.
 
-    `check` says what the records check found ("no match among 12 children"), for the call's
-    history. The name (unless not known) and the address (unless not known) become the record's
-    first name and address; the date of birth, first language and interpreter need are copied.
+    `check` is what the records check found while the call was taken: it is recorded, and the
+    call's history says it ("New record CH000031: no match among 12 children weighed"). The name
+    (unless not known) and the address (unless not known) become the record's first name and
+    address; the date of birth, first language and interpreter need are copied.
     """
     if contact_child.child_id is not None or contact_child.child is not None:
         raise DomainError(f"{contact_child.display_name} is already linked to a child's record")
@@ -77,23 +75,28 @@ def create_child_from(contact_child: ContactChild, *, by: User, now: datetime, c
     contact_child.child = child
     db.session.flush()  # the record's reference is its id
     index_child(child)
+    summary = f"new child's record {child.reference}"
+    if check is not None:
+        summary = _recorded(contact_child, check, is_linked=False, by=by, now=now).outcome
     record_event(contact_child.contact, action="child_record_made", by=by, at=now, child=contact_child,
-                 summary=_with_check(f"{contact_child.display_name}: new child's record {child.reference}", check))
+                 summary=f"{contact_child.display_name}: {summary}")
     return child
 
 
-def link_child(contact_child: ContactChild, child: Child, *, by: User, now: datetime, check: str = "") -> Child:
+def link_child(contact_child: ContactChild, child: Child, *, by: User, now: datetime,
+               check: CheckResult | None = None) -> Child:
     """Link a child named on a call to the record of a child already known.
 
-    `check` says what the records check matched on ("same date of birth, similar surname"), for
-    the call's history. What the call adds to the record is added to it: a name the record does
-    not have (as another spelling), an address it does not have, and a date of birth, first
-    language or interpreter need the record does not know yet; nothing it knows is overwritten.
+    `check` is what the records check found while the call was taken: it is recorded, and the
+    call's history says it ("Linked to CH000012, matched on same date of birth, similar
+    surname"). What the call adds to the record is added to it: a name the record does not have
+    (as another spelling), an address it does not have, and a date of birth, first language or
+    interpreter need the record does not know yet; nothing it knows is overwritten.
     """
     if contact_child.child_id is not None or contact_child.child is not None:
         raise DomainError(f"{contact_child.display_name} is already linked to a child's record")
     if child.merged_into_id is not None:
-        raise DomainError(f"Record {child.reference} was merged into another: link the call to that one")
+        raise DomainError(merged_refusal(child))
     added = _add_what_the_call_says(child, contact_child, by=by, now=now)
     contact_child.child = child
     db.session.flush()  # the call's reference is its id
@@ -102,10 +105,32 @@ def link_child(contact_child: ContactChild, child: Child, *, by: User, now: date
     contact = contact_child.contact
     _record_change(child, action="call_linked", by=by, now=now,
                    summary=f"Call {contact.reference} linked" + (f"; added {', '.join(added)}" if added else ""))
+    summary = f"linked to child's record {child.reference}"
+    if check is not None:
+        summary = _recorded(contact_child, check, is_linked=True, by=by, now=now).outcome
     record_event(contact, action="child_record_linked", by=by, at=now, child=contact_child,
-                 summary=_with_check(f"{contact_child.display_name}: linked to child's record {child.reference}",
-                                     check))
+                 summary=f"{contact_child.display_name}: {summary}")
     return child
+
+
+def merged_refusal(child: Child) -> str:
+    """Why a call cannot be linked to a record merged into another, naming the one to choose."""
+    survivor = db.session.get(Child, surviving_ids([child.id])[child.id])
+    return f"{child.reference} was merged into {survivor.reference}: choose that one"
+
+
+def _recorded(contact_child: ContactChild, check: CheckResult, *, is_linked: bool, by: User,
+              now: datetime) -> RecordsCheck:
+    """R2.5: record the records check made for a child named on a call, with what the handler did
+    with it: linked the call's child to a record (one offered, or another), or made a new one.
+    Never changed after."""
+    row = RecordsCheck(contact_child=contact_child, checked_at=now, checked_by=by, weighed=check.weighed,
+                       offered=[{"child_id": match.candidate_id, "score": match.score, "is_likely": match.is_likely,
+                                 "reasons": list(match.reasons)} for match in check.matches],
+                       child=contact_child.child, is_linked=is_linked)
+    db.session.add(row)
+    db.session.flush()  # its outcome names the offer chosen by the record's id
+    return row
 
 
 def _add_what_the_call_says(child: Child, contact_child: ContactChild, *, by: User, now: datetime) -> list[str]:

@@ -11,7 +11,8 @@ from sqlalchemy import func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased, selectinload
 
 from dutydesk import rules
-from dutydesk.children.search import merged_family, surviving_ids
+from dutydesk.children.matching import ChildQuery, Match, score
+from dutydesk.children.search import CheckResult, load_candidates, merged_family, surviving_ids
 from dutydesk.clock import as_utc
 from dutydesk.extensions import db
 from dutydesk.models import (
@@ -26,6 +27,7 @@ from dutydesk.models import (
     DuplicateScan,
     NotSameChild,
     Obligation,
+    RecordsCheck,
     RecordView,
     Referral,
     Team,
@@ -284,6 +286,66 @@ def list_calls_elsewhere(team: Team, now: datetime) -> list[CallElsewhere]:
     ).all()
     return [CallElsewhere(contact_child, bool(has_open_clocks), held[survivor_of[contact_child.child_id]])
             for contact_child, has_open_clocks in rows]
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A child the records check offers: why they matched, their record, and their open work."""
+
+    match: Match
+    child: Child
+    open_work: list[OpenWork]
+
+    @property
+    def other_names(self) -> list[str]:
+        """Every other name the child has or had (aliases, other spellings, former names), once each."""
+        names = []
+        for name in (*self.child.current_names, *self.child.former_names):
+            if name.full_name != self.child.display_name and name.full_name not in names:
+                names.append(name.full_name)
+        return names
+
+    @property
+    def current_address(self) -> str | None:
+        return next((address.address for address in self.child.addresses_over_time if address.is_current), None)
+
+
+def list_offers(check: CheckResult, *, query: ChildQuery | None = None, chosen: int | None = None) -> list[Offer]:
+    """The children a records check found, best first, with their records and open work; and
+    the record chosen already, when the check (asked again) no longer offers it, weighed against
+    the query, so that a choice made stays chosen (a record merged into another is not offered)."""
+    matches = list(check.matches)
+    if chosen is not None and query is not None and chosen not in {match.candidate_id for match in matches}:
+        matches += [score(query, candidate) for candidate in load_candidates([chosen]) if candidate.id == chosen]
+    ids = [match.candidate_id for match in matches]
+    if not ids:
+        return []
+    children = {child.id: child for child in db.session.scalars(
+        select(Child).where(Child.id.in_(ids)).options(selectinload(Child.names), selectinload(Child.addresses)))}
+    return [Offer(match, children[match.candidate_id], list_open_work(match.candidate_id))
+            for match in matches if match.candidate_id in children]
+
+
+def list_contact_ids_about(child_ids: Iterable[int]) -> list[int]:
+    """The calls about these children and the records merged into theirs: a list that shows the
+    children is logged as a view of each (pages.log_list_view)."""
+    family = merged_family(set(child_ids))
+    members = sorted(set().union(*family.values())) if family else []
+    if not members:
+        return []
+    return list(db.session.scalars(select(ContactChild.contact_id).where(ContactChild.child_id.in_(members))
+                                   .distinct().order_by(ContactChild.contact_id)))
+
+
+def list_records_checks(contact_child_ids: Iterable[int]) -> dict[int, RecordsCheck]:
+    """R2.5: the records check made for each of these children of calls, by the child of the call."""
+    ids = sorted(set(contact_child_ids))
+    if not ids:
+        return {}
+    return {check.contact_child_id: check for check in db.session.scalars(
+        select(RecordsCheck).where(RecordsCheck.contact_child_id.in_(ids))
+        .options(selectinload(RecordsCheck.checked_by), selectinload(RecordsCheck.child))
+        .order_by(RecordsCheck.id))}
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,13 @@ address of both: the same child, whichever spelling the caller used.
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import selectinload
 
 from dutydesk.children.matching import CandidateChild, ChildQuery, Match, rank
+from dutydesk.children.normalise import is_unknown_address, is_unknown_name, tidy
 from dutydesk.children.search_keys import MAX_CANDIDATES, search_keys_for_child, search_keys_for_query
 from dutydesk.extensions import db
 from dutydesk.models import Child, ChildAddress, ChildName, ChildSearchKey
@@ -24,6 +26,8 @@ from dutydesk.models.codes import NameKind
 OFFERED = 5
 #: How many rows the index writes at a time when it is rebuilt.
 BATCH = 2000
+#: The most of a name and of an address the check reads (the call form takes no more).
+NAME_READ, ADDRESS_READ = 200, 2000
 
 
 def _kind_words(kind: NameKind, to_date) -> str:
@@ -102,6 +106,15 @@ class CheckResult:
     @property
     def likely(self) -> list[Match]:
         return [match for match in self.matches if match.is_likely]
+
+
+def query_for_call(name: str | None, date_of_birth: date | None, address: str | None) -> ChildQuery:
+    """The records check's question about a child as a caller describes them: a name or an address
+    that only says it is not known asks nothing. An unborn child's expected date of birth is asked
+    as the date (the scorer compares it with an unborn child's expected date as such)."""
+    name, address = tidy((name or "")[:NAME_READ]), tidy((address or "")[:ADDRESS_READ])
+    return ChildQuery(full_name=None if is_unknown_name(name) else name, date_of_birth=date_of_birth,
+                      address=None if not address or is_unknown_address(address) else address)
 
 
 def find_children(query: ChildQuery, *, limit: int = OFFERED, exclude: Iterable[int] = ()) -> CheckResult:

@@ -34,7 +34,7 @@ from dutydesk.forms import (
     person_choices,
     require,
 )
-from dutydesk.inputs import whole_number
+from dutydesk.inputs import parse_id, whole_number
 from dutydesk.models.codes import (
     Channel,
     ConcernCategory,
@@ -46,6 +46,9 @@ from dutydesk.models.codes import (
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 MAX_CHILDREN = 12
+#: The records check's answer "None of these: make a new record", and one no page offers.
+NEW, INVALID_CHOICE = "new", object()
+NOT_OFFERED = "Choose one of the children offered, or 'None of these: make a new record'"
 
 #: The concern flags, each the name of a Contact column and the words the call handler reads.
 FLAGS = [
@@ -94,6 +97,9 @@ class ChildForm(Form):
                                  validators=[Length(max=100)])
     interpreter_need = GovRadioField("Does the child need an interpreter?", codes=InterpreterNeed,
                                      unknown="Say whether the child needs an interpreter")
+    #: R2.5: the answer to the records check: a known child's record id, NEW, or nothing yet. Its
+    #: radios are drawn with the children the check offers (contacts/_records_check.html).
+    record = StringField("Is this child already known?")
 
     def validate_name(self, field):
         if not self.is_name_not_known.data and not (field.data or "").strip():
@@ -125,6 +131,21 @@ class ChildForm(Form):
                 raise StopValidation("An unborn child has no age yet: clear the approximate age, or untick 'Unborn'")
             if self.age is None:
                 raise StopValidation("Enter the approximate age as a whole number of years, like 7")
+
+    def validate_record(self, field):
+        if self.record_choice is INVALID_CHOICE:
+            raise StopValidation(NOT_OFFERED)
+
+    @property
+    def record_choice(self):
+        """The answer to the records check: a record's id, NEW ("None of these"), None when not
+        answered, or INVALID_CHOICE when the answer is none the page could have offered."""
+        value = (self.record.data or "").strip()
+        if not value:
+            return None
+        if value == NEW:
+            return NEW
+        return parse_id(value) or INVALID_CHOICE
 
     @property
     def age(self) -> int | None:

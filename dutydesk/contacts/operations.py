@@ -8,7 +8,8 @@ from flask import current_app, has_app_context
 from dutydesk import permissions, rules
 from dutydesk.absences.queries import get_away
 from dutydesk.access import check_may_change
-from dutydesk.children.operations import create_child_from, link_child
+from dutydesk.children.operations import create_child_from, link_child, merged_refusal
+from dutydesk.children.search import CheckResult
 from dutydesk.display import london
 from dutydesk.errors import DomainError
 from dutydesk.extensions import db
@@ -39,11 +40,16 @@ class ChildDetails:
     #: An unborn child's, who then has no date of birth.
     expected_date_of_birth: date | None = None
     approximate_age: int | None = None
-    #: R2.5: the record of the child already known that the records check found, to link the
-    #: child to; None makes a new record. `records_check` says what the check found, for the
-    #: call's history ("matched on same date of birth", "no match among 12 children").
+    #: R2.5: the record of a child already known to link the child to (any child: the records
+    #: check is council-wide); None makes a new record.
     record: Child | None = None
-    records_check: str = ""
+    #: What the records check found for the child while the call was taken: recorded with what
+    #: was done with it, and said in the call's history. None: no check was made (the demo's
+    #: made-up calls), and none is recorded.
+    check: CheckResult | None = None
+    #: Whether the call handler answered the check: chose a child it offered, or "None of these".
+    #: A child the check finds likely known already is not given a new record unanswered.
+    is_check_answered: bool = False
 
 
 @dataclass(frozen=True)
@@ -139,9 +145,9 @@ def log_call(details: CallDetails, *, by: User, now: datetime) -> Contact:
                  summary=f"Call logged about {names}; handed to {details.team.name}")
     for child, given in zip(children, details.children):
         if given.record is not None:
-            link_child(child, given.record, by=by, now=now, check=given.records_check)
+            link_child(child, given.record, by=by, now=now, check=given.check)
         else:
-            create_child_from(child, by=by, now=now, check=given.records_check)
+            create_child_from(child, by=by, now=now, check=given.check)
     _open_clocks(contact, children, details, by=by, now=now)
     db.session.flush()
     return contact
@@ -155,6 +161,8 @@ def _check_call(details: CallDetails, now: datetime) -> None:
     if any(child.date_of_birth and child.expected_date_of_birth for child in details.children):
         raise DomainError("A child has a date of birth or, if unborn, an expected date of birth: not both",
                           "children")
+    for row, child in enumerate(details.children):
+        _check_records_check(child, f"children-{row}-record")
     if not details.team.kind.takes_handoffs or not details.team.is_active:
         raise DomainError(f"{details.team.name} does not take hand-offs: choose a duty team", "team_id")
     missing = missing_referrer_details(
@@ -173,6 +181,20 @@ def _check_call(details: CallDetails, now: datetime) -> None:
                 f"{details.team.name}: choose who took the call", "put_through_to")
         _check_in(details.put_through_to, details.team, at=details.received_at, now=now,
                   to_do="put the call through to", field="put_through_to")
+
+
+#: Said beside a child the records check finds likely known, when the handler has not answered it.
+LIKELY_KNOWN = "dutydesk already knows a child who may be this one: choose them, or 'None of these'"
+
+
+def _check_records_check(child: ChildDetails, field: str) -> None:
+    """R2.5: a child likely known already is linked to their record, or the handler says they are
+    not that child; a record merged into another is not linked to (the one it joined is)."""
+    if child.record is not None and child.record.merged_into_id is not None:
+        raise DomainError(merged_refusal(child.record), field)
+    if (child.record is None and not child.is_check_answered and child.check is not None
+            and child.check.likely):
+        raise DomainError(LIKELY_KNOWN, field)
 
 
 def record_interpreter_use(child: ContactChild, *, is_used: bool, reason: str, by: User, now: datetime) -> None:

@@ -1,20 +1,23 @@
 """The front door's pages: log a call, see it, hand it off, accept it, record what was done."""
 
+from dataclasses import dataclass
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from dutydesk import permissions, rules, subjects
 from dutydesk.access import requires
 from dutydesk.children import queries as children
+from dutydesk.children.search import CheckResult, find_children, query_for_call
 from dutydesk.clock import now_utc
 from dutydesk.contacts import forms, operations, queries
-from dutydesk.contacts.forms import FLAGS, LogCallForm
+from dutydesk.contacts.forms import FLAGS, NEW, NOT_OFFERED, LogCallForm
 from dutydesk.display import london
 from dutydesk.errors import DomainError
 from dutydesk.escalations import queries as escalation_queries
 from dutydesk.extensions import db
 from dutydesk.forms import fill_with_now, person_choices
-from dutydesk.inputs import parse_id
+from dutydesk.inputs import parse_id, whole_number
 from dutydesk.models import ObligationKind
 from dutydesk.models.codes import ConcernCategory, InterpreterNeed, ReferralSource
 from dutydesk.pages import (
@@ -42,7 +45,9 @@ def log_call():
     form = load_form(LogCallForm)
     rows_changed = form.is_submitted() and change_rows(
         (form.children, form.add_child, form.remove_child, forms.MAX_CHILDREN))
-    if not rows_changed and form.validate_on_submit():
+    # R2.5 without a browser script: "Check records" shows a row's check, saving nothing.
+    is_checking = form.is_submitted() and CHECK_ROW in request.form
+    if not rows_changed and not is_checking and form.validate_on_submit():
         try:
             contact = operations.log_call(_call_details(form), by=current_user, now=now_utc())
         except DomainError as error:
@@ -60,7 +65,82 @@ def log_call():
         fill_with_now(form, form.received)
         suggested = people.suggested_team(teams, now_utc())
         form.team_id.data = suggested.id if suggested is not None else None
-    return render_template("contacts/log_call.html", form=form)
+    checks = [_records_check(entry, form) for entry in form.children]
+    page = render_template("contacts/log_call.html", form=form, checks=checks, check_row=CHECK_ROW)
+    log_list_view(contact_ids=children.list_contact_ids_about(
+        offer.child.id for check in checks for offer in check.offers))
+    return page
+
+
+#: The name of the "Check records" button of each child's row; its value is the row's number.
+CHECK_ROW = "check_row"
+
+
+@dataclass(frozen=True)
+class RecordsCheckShown:
+    """R2.5: the records check of one child of the call form, as the page shows it."""
+
+    #: The row's number in the form's field names (children-N-...).
+    row: int
+    #: Whether anything the check asks about (name, date of birth, address) was typed.
+    is_asked: bool
+    check: CheckResult
+    offers: list[children.Offer]
+    #: The answer chosen so far: a record's id, "new", or None.
+    chosen: int | str | None
+    errors: list[str]
+    #: The duty team chosen on the form, to say when a child's work is held by another.
+    team_id: int | None
+
+    @property
+    def field(self) -> str:
+        return f"children-{self.row}-record"
+
+
+def _row_of(entry) -> int:
+    return int(entry.name.rsplit("-", 1)[1])
+
+
+def _row_query(child_form):
+    """What the check asks about the child typed in a row of the call form."""
+    name = None if child_form.is_name_not_known.data else child_form.name.data
+    return query_for_call(name, child_form.date_of_birth.data, child_form.address.data)
+
+
+def _records_check(entry, form: LogCallForm, row: int | None = None) -> RecordsCheckShown:
+    """The records check of a row of the call form (None: a row the form does not have)."""
+    row = _row_of(entry) if entry is not None else row
+    team_id = form.team_id.data if isinstance(form.team_id.data, int) else None
+    if entry is None:
+        return RecordsCheckShown(row, False, CheckResult([], 0), [], None, [], team_id)
+    query = _row_query(entry.form)
+    is_asked = bool(query.full_name or query.date_of_birth or query.address)
+    check = find_children(query) if is_asked else CheckResult([], 0)
+    choice = entry.form.record_choice
+    chosen = choice if isinstance(choice, int) or choice == NEW else None
+    offers = children.list_offers(check, query=query, chosen=chosen if isinstance(chosen, int) else None)
+    return RecordsCheckShown(row, is_asked, check, offers, chosen, list(entry.form.record.errors), team_id)
+
+
+@bp.route("/calls/records-check", methods=["POST"])
+@requires(permissions.LOG_CALL, no_record=True)
+def check_records():
+    """R2.5: the children already known who may be the child typed in one row of the call form.
+
+    htmx posts the whole form as the call handler types, with `row`, the row's number, and swaps
+    this row's part of the page for the answer. Nothing is saved; that the list showed the
+    children is logged.
+    """
+    form = LogCallForm()
+    row = whole_number(request.form.get("row") or "0", most=forms.MAX_CHILDREN - 1)
+    if row is None:
+        return f"Say which child of the call to check: row is a number from 0 to {forms.MAX_CHILDREN - 1}", \
+            400, {"Content-Type": "text/plain; charset=utf-8"}
+    entry = next((entry for entry in form.children if entry.name == f"children-{row}"), None)
+    shown = _records_check(entry, form, row)
+    page = render_template("contacts/_records_check.html", shown=shown)
+    log_list_view(contact_ids=children.list_contact_ids_about(offer.child.id for offer in shown.offers))
+    return page
 
 
 def _call_details(form: LogCallForm) -> operations.CallDetails:
@@ -76,7 +156,7 @@ def _call_details(form: LogCallForm) -> operations.CallDetails:
                 name=entry.form.name.data or "", is_name_known=not entry.form.is_name_not_known.data,
                 address=entry.form.address.data, first_language=entry.form.first_language.data or "",
                 interpreter_need=entry.form.interpreter_need.data or InterpreterNeed.NOT_KNOWN,
-                **entry.form.birth_details(),
+                **entry.form.birth_details(), **_answer(entry),
             )
             for entry in form.children
         ],
@@ -95,6 +175,19 @@ def _call_details(form: LogCallForm) -> operations.CallDetails:
         no_referrer_details_reason=form.no_referrer_details_reason.data,
         team=team,
     )
+
+
+def _answer(entry) -> dict:
+    """R2.5: the row's records check, made again as it is saved, and the handler's answer to it:
+    the record chosen (any child's: the check is council-wide), or a new one."""
+    choice = entry.form.record_choice
+    record = None
+    if isinstance(choice, int):
+        record = children.get_child(choice)
+        if record is None:
+            raise DomainError(NOT_OFFERED, f"{entry.name}-record")
+    return {"record": record, "check": find_children(_row_query(entry.form)),
+            "is_check_answered": choice is not None}
 
 
 @bp.route("/calls/mine")
@@ -123,6 +216,7 @@ def show_contact(contact_id: int):
                                         for child in contact.children},
                            told={child.id: children.is_shown_to_other_teams(child, now)
                                  for child in contact.children},
+                           records_checks=children.list_records_checks(child.id for child in contact.children),
                            accept_form=forms.AcceptForm(),
                            escalations=escalation_queries.by_obligation([o.id for o in contact.obligations]),
                            can_accept=operations.is_duty_worker_of(current_user, contact.team))

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from dutydesk.access import AccessRefused, may_change
 from dutydesk.cases import operations as cases
 from dutydesk.children import operations
+from dutydesk.children.search import find_children, query_for_call
 from dutydesk.contacts import operations as calls
 from dutydesk.errors import DomainError
 from dutydesk.extensions import db
@@ -67,15 +68,16 @@ def test_a_call_linked_to_a_known_child_adds_what_it_says_and_its_history_says_w
     anna = first.children[0].child
     later = call_about(people, RECEIVED + timedelta(days=2), team="south", name="Ana Kouao",
                        date_of_birth=date(2018, 11, 2), approximate_age=None, first_language="French",
-                       address="flat 4 12 Somerset Gdns London N17 8JX",
-                       record=anna, records_check="matched on same address, similar name")
+                       address="flat 4 12 Somerset Gdns London N17 8JX", record=anna,
+                       check=find_children(query_for_call("Ana Kouao", date(2018, 11, 2),
+                                                          "flat 4 12 Somerset Gdns London N17 8JX")))
     assert later.children[0].child is anna and db.session.scalar(select(func.count()).select_from(Child)) == 1
     assert [(n.kind, n.full_name) for n in anna.names] == [(NameKind.CURRENT, "Anna Kouao"),
                                                            (NameKind.ALIAS, "Ana Kouao")]
     assert len(anna.addresses) == 1  # the same address, written differently: not added again
     assert (anna.date_of_birth, anna.first_language) == (date(2018, 11, 2), "French")
-    assert events(later)[-1] == (f"Ana Kouao: linked to child's record {anna.reference} "
-                                 "(matched on same address, similar name)")
+    assert events(later)[-1] == (f"Ana Kouao: Linked to {anna.reference}, matched on similar first name "
+                                 "(Ana / Anna), same surname, same address, same postcode")
     history = db.session.scalars(select(ChildEvent.summary).where(ChildEvent.child_id == anna.id)).all()
     assert history == [f"Call {later.reference} linked; added the name Ana Kouao, the date of birth, "
                        "the first language French"]
