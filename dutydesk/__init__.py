@@ -13,6 +13,7 @@ from dutydesk.auth import session as auth_session
 from dutydesk.auth.views import bp as auth_bp
 from dutydesk.board.views import bp as board_bp
 from dutydesk.cases.views import bp as cases_bp
+from dutydesk.casework.views import bp as casework_bp
 from dutydesk.children.chronology_views import bp as chronology_bp
 from dutydesk.children.views import bp as children_bp
 from dutydesk.contacts.views import bp as contacts_bp
@@ -75,6 +76,7 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
     app.register_blueprint(contacts_bp)
     app.register_blueprint(board_bp)
     app.register_blueprint(cases_bp)
+    app.register_blueprint(casework_bp)
     app.register_blueprint(chronology_bp)
     app.register_blueprint(children_bp)
     app.register_blueprint(work_bp)

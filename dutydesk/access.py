@@ -38,17 +38,20 @@ from dutydesk.clock import now_utc
 from dutydesk.extensions import db
 from dutydesk.models import (
     Absence,
+    Assessment,
     Child,
     ChildAddress,
     ChildName,
     Contact,
     ContactChild,
     Escalation,
+    IdentifiedNeed,
     InboxItem,
     Obligation,
     ObligationKind,
     Referral,
     Role,
+    Service,
     Team,
     Transfer,
     User,
@@ -136,6 +139,22 @@ def _(obligation: Obligation) -> Holders:
 def _(referral: Referral) -> Holders:
     return Holders(f"the case from call {referral.contact.reference}", teams=_teams(referral.team),
                    owners=_people(referral.worker))
+
+
+@holders_of.register
+def _(assessment: Assessment) -> Holders:
+    # What happens after the referral is the case's: its team, its worker, senior managers.
+    return holders_of(assessment.referral)
+
+
+@holders_of.register
+def _(need: IdentifiedNeed) -> Holders:
+    return holders_of(need.assessment.referral)
+
+
+@holders_of.register
+def _(service: Service) -> Holders:
+    return holders_of(service.need.assessment.referral)
 
 
 @holders_of.register

@@ -116,7 +116,7 @@ def list_open_work(child_id: int) -> list[OpenWork]:
         by_team.setdefault(contact.team_id, OpenWork(contact.team)).contacts.append(contact)
     referrals = db.session.scalars(
         select(Referral).join(ContactChild, ContactChild.id == Referral.child_id)
-        .where(ContactChild.child_id == child_id, Referral.is_nfa.is_(False))
+        .where(ContactChild.child_id == child_id, Referral.is_open)
         .options(selectinload(Referral.team), selectinload(Referral.worker), selectinload(Referral.contact))
         .order_by(Referral.created_at, Referral.id)
     ).all()
