@@ -9,11 +9,12 @@ from sqlalchemy import select
 
 from dutydesk.absences import operations as absences
 from dutydesk.cases import operations as cases
+from dutydesk.casework import operations as casework
 from dutydesk.contacts.operations import Flags, ReferrerDetails
 from dutydesk.escalations.sweep import sweep
 from dutydesk.extensions import db
 from dutydesk.models import Escalation, InboxChannel, Role, ScreeningOutcome, TeamKind, User
-from dutydesk.models.codes import ReferralSource
+from dutydesk.models.codes import AssessmentFactor, PrimaryNeed, ReferralSource
 from dutydesk.rules import EscalationLevel
 from dutydesk.work import operations as work
 from tests.factories import at, create_contact, create_team, create_user
@@ -70,6 +71,15 @@ def teams() -> World:
         referred, referred.children[0], held_at=earlier, attendees=[cases.Attendee("DS Khan", "Police")],
         record="Agreed a joint visit", action_points=[], circulated_to="DS Khan", circulated_at=earlier,
         review_on=date(2026, 11, 30), by=worker, now=earlier)
+    # After the referral: an assessment concluded (not yet authorised), its need and a service.
+    assessment = casework.start_assessment(referral, started_on=date(2026, 11, 23), by=worker, now=at(NOW))
+    casework.complete_assessment(assessment, casework.Conclusion(
+        completed_on=date(2026, 11, 23), requires_service=True, factors=[AssessmentFactor.NEGLECT],
+        primary_need=PrimaryNeed.ABUSE_OR_NEGLECT, summary="Neglect", needs=["Safe care at home"]),
+        by=worker, now=at(NOW))
+    need = assessment.needs[0]
+    service = casework.start_service(need, what="Family support", provided_by="Early help North",
+                                     started_on=date(2026, 11, 23), by=worker, now=at(NOW))
     absence = absences.record_absence(worker, starts_at=at(NOW) + timedelta(days=1),
                                       ends_at=at(NOW) + timedelta(days=2), cover=None, reason="Training",
                                       by=manager, now=earlier)
@@ -89,7 +99,8 @@ def teams() -> World:
            "child_record_id": record.id, "name_id": record.names[0].id, "address_id": record.addresses[0].id,
            "referral_id": referral.id, "transfer_id": transfer.id, "discussion_id": discussion.id,
            "absence_id": absence.id, "inbox_item_id": letter.id, "escalation_id": escalation.id,
-           "user_id": spare.id, "team_id": west.id}
+           "user_id": spare.id, "team_id": west.id, "assessment_id": assessment.id, "need_id": need.id,
+           "service_id": service.id}
     return World(ids=ids, people=people)
 
 
