@@ -146,7 +146,7 @@ def _fill_conclusion(form, assessment) -> None:
     form.primary_need.data = assessment.primary_need
     form.summary.data = assessment.summary
     current = [need.description for need in assessment.needs
-               if need.services or not need.not_yet_reason.startswith("Replaced")]
+               if need.services or need.not_yet_reason != operations.NEED_REPLACED]
     while len(form.needs) < len(current):
         form.needs.append_entry()
     for entry, description in zip(form.needs, current):
@@ -194,7 +194,7 @@ def record_not_yet(need_id: int):
     need = get_need_once(need_id)
     referral = need.assessment.referral
     form = load_form(forms.NotYetForm)
-    if not form.is_submitted() and not form.reason.data and not need.not_yet_reason.startswith("Replaced"):
+    if not form.is_submitted() and not form.reason.data and need.not_yet_reason != operations.NEED_REPLACED:
         form.reason.data = need.not_yet_reason
 
     def run(_):

@@ -1,6 +1,7 @@
 """After the referral, through the pages: an assessment from its start to a manager's written
 authorisation (R25) meeting its clock, needs and services, and closure with the R26/40 gate."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -282,6 +283,8 @@ def test_closing_a_case_withdraws_its_clocks_and_it_leaves_the_board_and_the_ope
     case_page = text(client.get(f"/cases/{case}"))
     assert "Closed on 23 November 2026" in case_page
     assert "Allocate the case" not in case_page and "Start the assessment" not in case_page
+    record = text(client.get(f"/children/{referral.child.child_id}"))
+    assert "Closed on 23 November 2026: case closed after assessment: no further action" in record
 
 
 @freeze_time(NOW)
@@ -303,3 +306,17 @@ def test_a_south_worker_cannot_change_norths_case_and_is_offered_no_link_to(clie
     client.get("/logout")
     sign_in(client, "sue")
     assert client.get(f"/assessments/{assessment.id}/authorise").status_code == 403
+
+
+@freeze_time(NOW)
+def test_a_conclusion_not_yet_authorised_opens_again_with_what_was_recorded(client, world):
+    sign_in(client, "worker")
+    start(client, world["referral"])
+    assessment = the(Assessment, referral_id=world["referral"])
+    post_form(client, f"/assessments/{assessment.id}/conclusion", CONCLUSION)
+    again = BeautifulSoup(page(client.get(f"/assessments/{assessment.id}/conclusion")), "html.parser")
+    assert [box["value"] for box in again.find_all("input", attrs={"name": "factors", "checked": True})] == [
+        "3A", "18C"]
+    assert [field["value"] for field in again.find_all("input", attrs={"name": re.compile("^needs-")})] == [
+        "Safe care at home", "School attendance"]
+    assert again.find("input", attrs={"name": "primary_need", "value": "N1"}).has_attr("checked")
