@@ -36,12 +36,6 @@ def list_assessments(referral_id: int) -> list[Assessment]:
                               .options(*_assessment_options()).order_by(Assessment.id)).all()
 
 
-def get_current_assessment(referral_id: int) -> Assessment | None:
-    """The assessment under way, else the latest one; None before any has started."""
-    assessments = list_assessments(referral_id)
-    return next((a for a in assessments if not a.is_authorised), None) or (assessments[-1] if assessments else None)
-
-
 def get_assessment_clock(referral: Referral) -> Obligation | None:
     """The case's "Assessment completed" clock: the open one, else the latest (met or withdrawn)."""
     clocks = db.session.scalars(
