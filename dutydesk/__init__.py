@@ -14,6 +14,7 @@ from dutydesk.auth.views import bp as auth_bp
 from dutydesk.board.views import bp as board_bp
 from dutydesk.cases.views import bp as cases_bp
 from dutydesk.casework.protection_views import bp as protection_bp
+from dutydesk.casework.views import bp as casework_bp
 from dutydesk.children.chronology_views import bp as chronology_bp
 from dutydesk.children.views import bp as children_bp
 from dutydesk.contacts.views import bp as contacts_bp
@@ -77,6 +78,7 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
     app.register_blueprint(board_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(protection_bp)
+    app.register_blueprint(casework_bp)
     app.register_blueprint(chronology_bp)
     app.register_blueprint(children_bp)
     app.register_blueprint(work_bp)

@@ -38,12 +38,14 @@ from dutydesk.clock import now_utc
 from dutydesk.extensions import db
 from dutydesk.models import (
     Absence,
+    Assessment,
     Child,
     ChildAddress,
     ChildName,
     Contact,
     ContactChild,
     Escalation,
+    IdentifiedNeed,
     InboxItem,
     Obligation,
     ObligationKind,
@@ -52,6 +54,7 @@ from dutydesk.models import (
     Role,
     Section47Enquiry,
     StrategyDiscussion,
+    Service,
     Team,
     Transfer,
     User,
@@ -155,6 +158,22 @@ def _(plan: Plan) -> Holders:
 def _(discussion: StrategyDiscussion) -> Holders:
     # As its child of the call: the case's team and worker, or the call's team (R51).
     return holders_of(discussion.child)
+
+
+@holders_of.register
+def _(assessment: Assessment) -> Holders:
+    # What happens after the referral is the case's: its team, its worker, senior managers.
+    return holders_of(assessment.referral)
+
+
+@holders_of.register
+def _(need: IdentifiedNeed) -> Holders:
+    return holders_of(need.assessment.referral)
+
+
+@holders_of.register
+def _(service: Service) -> Holders:
+    return holders_of(service.need.assessment.referral)
 
 
 @holders_of.register

@@ -15,12 +15,15 @@ from dutydesk.work import operations as work
 from dutydesk.models import InboxChannel, Role, ScreeningOutcome, Team, TeamKind
 from dutydesk.models.codes import (
     AbuseCategory,
+    AssessmentFactor,
     Channel,
+    ClosureReason,
     ConcernCategory,
     ConfirmationMethod,
     InterpreterNeed,
     NoReferrerDetailsReason,
     PlanKind,
+    PrimaryNeed,
     ReferralSource,
     Section47Outcome,
 )
@@ -187,6 +190,57 @@ def seed() -> str:
                                     rationale="Unexplained marks; the explanation does not fit them.", by=worker,
                                     now=ago(hours=58))
     cases.allocate_case(cases.get_referral(anna.children[0]), to=worker, by=manager, now=ago(hours=57))
+    # After the referral: Anna's assessment, authorised by Maya after Anna and her great-aunt were
+    # seen, found two needs: one met by a service, one waiting with the reason why.
+    day_of = lambda moment: to_london(moment).date()  # noqa: E731
+    anna_case = cases.get_referral(anna.children[0])
+    assessment = casework.start_assessment(anna_case, started_on=day_of(ago(hours=56)), by=worker,
+                                           now=ago(hours=56))
+    casework.record_seen(assessment, child_seen_on=day_of(ago(hours=50)), is_child_seen_alone=True,
+                         carers_seen_on=day_of(ago(hours=30)), by=worker, now=ago(hours=29))
+    casework.complete_assessment(assessment, casework.Conclusion(
+        completed_on=day_of(ago(hours=6)), requires_service=True,
+        factors=[AssessmentFactor.PHYSICAL_ABUSE_ADULT_ON_CHILD, AssessmentFactor.NEGLECT],
+        primary_need=PrimaryNeed.ABUSE_OR_NEGLECT,
+        summary="Marks consistent with being hit; Anna is underfed and kept from school. Her great-aunt denies it.",
+        needs=["Safe care: a home where Anna is not hit", "A school place and regular attendance"]),
+        by=worker, now=ago(hours=6))
+    casework.authorise_assessment(assessment, note="Read with Wes. The needs are right; start the family "
+                                                   "support now and press the school admissions team.",
+                                  by=manager, now=ago(hours=3))
+    casework.start_service(assessment.needs[0], what="Family support worker, three visits a week",
+                           provided_by="Haringey family support team", started_on=day_of(ago(hours=2)), by=worker,
+                           now=ago(hours=2))
+    casework.record_not_yet(assessment.needs[1], reason="No school place offered yet: the admissions team "
+                                                        "replies within ten school days", by=worker,
+                            now=ago(hours=2))
+    # A case closed after its assessment: deliberate harm was alleged, so each R26/40 check is
+    # answered before it closes, one of them with the reason it was not done.
+    closed = call(60 * 24 * 21, child("Ruby Adams", 7, "8 Dongola Road, London N17"),
+                  "Ruby told a dinner lady her mother's boyfriend pushed her down the stairs.",
+                  ConcernCategory.PHYSICAL_ABUSE, put_through_to=worker, harm=True, referrer=neighbour)
+    calls.accept_handoff(closed, by=worker, now=ago(days=21) + timedelta(minutes=10))
+    calls.record_child_seen(closed, closed.children[0], seen_at=ago(days=21) + timedelta(hours=3), seen_by=worker,
+                            is_seen_alone=True, is_spoken_to=True, by=worker, now=ago(days=21) + timedelta(hours=3))
+    cases.record_screening_decision(closed, closed.children[0], outcome=ScreeningOutcome.REFERRAL,
+                                    rationale="An allegation of being pushed: assessment needed.", by=worker,
+                                    now=ago(days=21) + timedelta(hours=4))
+    ruby = cases.get_referral(closed.children[0])
+    cases.allocate_case(ruby, to=worker, by=manager, now=ago(days=20))
+    ruby_assessment = casework.start_assessment(ruby, started_on=day_of(ago(days=20)), by=worker, now=ago(days=20))
+    casework.record_seen(ruby_assessment, child_seen_on=day_of(ago(days=18)), is_child_seen_alone=True,
+                         carers_seen_on=day_of(ago(days=17)), by=worker, now=ago(days=17))
+    casework.complete_assessment(ruby_assessment, casework.Conclusion(
+        completed_on=day_of(ago(days=10)), requires_service=False, factors=[AssessmentFactor.NO_FACTORS],
+        primary_need=PrimaryNeed.NOT_IN_NEED,
+        summary="The boyfriend left before the call; Ruby and her mother are safe and well supported.", needs=[]),
+        by=worker, now=ago(days=10))
+    casework.authorise_assessment(ruby_assessment, note="Agreed: no further action.", by=manager, now=ago(days=9))
+    checks = {name: casework.ClosureCheck(True) for name in ("child_seen_alone", "carers_seen", "home_visited")}
+    checks["professionals_consulted"] = casework.ClosureCheck(
+        False, "The GP did not reply to two requests; the school had no concerns")
+    casework.close_case(ruby, closed_on=day_of(ago(days=8)), reason=ClosureReason.NFA_AFTER_ASSESSMENT, note="",
+                        checks=checks, by=manager, now=ago(days=8))
     call(40, calls.ChildDetails(
         name="Ana Kouao", is_name_known=True, date_of_birth=kouao_born, address=kouao_home,
         first_language="French", interpreter_need=InterpreterNeed.NOT_NEEDED),
@@ -206,10 +260,11 @@ def seed() -> str:
                                received_at=ago(minutes=40), by=handler, now=ago(minutes=35))
     # The duplicates list, made as the scheduler makes it daily: Anna and Ana Kouao at its top.
     scan = find_duplicates(now)
-    return ("Demo data added: 4 teams, 10 users (password 'dutydesk-demo'), 8 calls "
-            "(open, overdue, put through, accepted, all met, met late, and two about one child under two "
-            "spellings, in North and South), each child with a record of their own, 4 cases "
-            "(allocated after a strategy discussion, with a section 47 enquiry, its conference and a child protection "
-            "plan; unallocated with a contingency; being transferred; allocated), "
+    return ("Demo data added: 4 teams, 10 users (password 'dutydesk-demo'), 9 calls "
+            "(open, overdue, put through, accepted, all met, met late, two about one child under two "
+            "spellings, in North and South, and one whose case closed), each child with a record of their own, "
+            "5 cases (allocated after a strategy discussion, with a section 47 enquiry, its conference and a child "
+            "protection plan; unallocated with a contingency; being transferred; allocated with an authorised "
+            "assessment, two needs, one service; and closed after its assessment), "
             f"1 absence with cover and 2 items of post and messages, and {scan.pairs} pair(s) of records likely "
             "the same child on the list of duplicates. The scheduler issues the escalations due.")

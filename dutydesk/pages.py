@@ -13,6 +13,7 @@ from dutydesk import rules
 from dutydesk.absences.queries import get_inbox_item
 from dutydesk.auth.session import restored_formdata
 from dutydesk.cases.queries import get_case
+from dutydesk.casework import queries as casework
 from dutydesk.children.queries import get_child, record_ids_of
 from dutydesk.clock import now_utc
 from dutydesk.contacts import queries
@@ -97,6 +98,18 @@ def get_inbox_item_once(inbox_item_id: int):
 
 def get_child_once(child_id: int):
     return _once("child", child_id, get_child)
+
+
+def get_assessment_once(assessment_id: int):
+    return _once("assessment", assessment_id, casework.get_assessment)
+
+
+def get_need_once(need_id: int):
+    return _once("need", need_id, casework.get_need)
+
+
+def get_service_once(service_id: int):
+    return _once("service", service_id, casework.get_service)
 
 
 def contact_or_404(contact_id: int):

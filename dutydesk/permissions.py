@@ -34,6 +34,12 @@ RECORD_VERBAL_HANDOFF = FRONT_DOOR
 ACCEPT_HANDOFF = DUTY_TEAM_WORK
 #: Record confirmations, police contact and the child being seen (R21, R98, R35).
 RECORD_DUTY_WORK = DUTY_TEAM_WORK
+#: What happens after the referral: start an assessment, record the child and carers seen and its
+#: conclusion; start and end services for the needs it found, or say why none yet; close the case
+#: (R25, R26/40).
+RECORD_CASEWORK = DUTY_TEAM_WORK
+#: R25: approve an assessment in writing, after the child and the carers have been seen.
+AUTHORISE_ASSESSMENT = SOCIAL_CARE_MANAGER
 #: See the duty team's queue of calls.
 VIEW_QUEUE = DUTY_TEAM_WORK
 #: Record screening decisions and strategy discussions; add, reassign and complete actions.

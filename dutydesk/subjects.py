@@ -13,7 +13,15 @@ from dutydesk.access import Subject
 from dutydesk.escalations.queries import get_escalation
 from dutydesk.extensions import db
 from dutydesk.models import ObligationKind, Plan, Section47Enquiry, StrategyDiscussion, Transfer
-from dutydesk.pages import get_child_once, get_contact_once, get_inbox_item_once, get_referral_once
+from dutydesk.pages import (
+    get_assessment_once,
+    get_child_once,
+    get_contact_once,
+    get_inbox_item_once,
+    get_need_once,
+    get_referral_once,
+    get_service_once,
+)
 from dutydesk.people.queries import get_team, get_user
 
 
@@ -82,6 +90,9 @@ STRATEGY_DISCUSSION = Subject("strategy discussion", lambda discussion_id: db.se
                                                                                           discussion_id))
 SECTION47 = Subject("section 47 enquiry", lambda enquiry_id: db.session.get(Section47Enquiry, enquiry_id))
 PLAN = Subject("plan", lambda plan_id: db.session.get(Plan, plan_id))
+ASSESSMENT = Subject("assessment", get_assessment_once)
+NEED = Subject("identified need", get_need_once)
+SERVICE = Subject("service", get_service_once)
 ABSENCE = Subject("absence", get_absence)
 INBOX_ITEM = Subject("post or message", get_inbox_item_once, is_read_restricted=True)
 ESCALATION = Subject("escalation", get_escalation)

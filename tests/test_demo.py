@@ -12,11 +12,11 @@ from tests.factories import sign_in
 
 @freeze_time("2026-11-23 11:00:00")
 def test_the_demo_data_loads_and_the_north_board_shows_cases_in_every_state(client):
-    assert "4 cases" in demo.seed()
+    assert "5 cases" in demo.seed()
     db.session.commit()
     referrals = db.session.scalars(db.select(Referral)).all()
     assert sorted((r.child.display_name, r.is_allocated) for r in referrals) == [
-        ("Anna Kouao", True), ("Kai Brown", False), ("Mia Novak", True), ("Noah Price", False)]
+        ("Anna Kouao", True), ("Kai Brown", False), ("Mia Novak", True), ("Noah Price", False), ("Ruby Adams", True)]
     assert db.session.scalar(db.select(Transfer)).accepted_at is None
     discussion = db.session.scalar(db.select(StrategyDiscussion))
     assert len(discussion.attendees) == 3 and discussion.social_care_manager.username == "manager"  # R93
@@ -58,8 +58,8 @@ def test_every_demo_call_has_a_child_record_and_one_child_is_known_under_two_spe
     demo.seed()
     db.session.commit()
     contact_children = db.session.scalars(db.select(ContactChild)).all()
-    assert len(contact_children) == 8 and all(cc.child is not None for cc in contact_children)
-    assert len({cc.child_id for cc in contact_children}) == 8  # no records check yet: one record each
+    assert len(contact_children) == 9 and all(cc.child is not None for cc in contact_children)
+    assert len({cc.child_id for cc in contact_children}) == 9  # no records check yet: one record each
     anna, ana = (db.session.scalar(db.select(ContactChild).where(ContactChild.name == name))
                  for name in ("Anna Kouao", "Ana Kouao"))
     assert anna.child.date_of_birth == ana.child.date_of_birth
@@ -70,3 +70,22 @@ def test_every_demo_call_has_a_child_record_and_one_child_is_known_under_two_spe
     sign_in(client, "south", demo.DEMO_PASSWORD)
     page = client.get(f"/children/{anna.child_id}").get_data(as_text=True)
     assert "Anna Kouao" in page and "Open work in other teams" in page  # North holds her case
+
+
+@freeze_time("2026-11-23 11:00:00")
+def test_the_demo_has_an_authorised_assessment_with_a_need_met_and_one_not_yet_and_a_closed_case(client):
+    demo.seed()
+    db.session.commit()
+    anna = db.session.scalar(db.select(Referral).join(ContactChild, ContactChild.id == Referral.child_id)
+                             .where(ContactChild.name == "Anna Kouao"))
+    assessment = anna.assessments[0]
+    assert assessment.is_authorised and [bool(need.services) for need in assessment.needs] == [True, False]
+    assert assessment.needs[1].not_yet_reason.startswith("No school place offered yet")
+    ruby = db.session.scalar(db.select(Referral).join(ContactChild, ContactChild.id == Referral.child_id)
+                             .where(ContactChild.name == "Ruby Adams"))
+    assert ruby.closure is not None and not ruby.is_open
+    assert all(o.met_at is not None for o in ruby.contact.obligations)  # nothing left running on the board
+    sign_in(client, "manager", demo.DEMO_PASSWORD)
+    html = client.get(f"/cases/{anna.id}").get_data(as_text=True)
+    assert "Family support worker, three visits a week" in html and "No school place offered yet" in html
+    assert "Closed</strong> on" in client.get(f"/cases/{ruby.id}").get_data(as_text=True)

@@ -196,7 +196,7 @@ def _open_work(team_id: int) -> list[Obligation]:
     work, the team's pending transfers), where an OR made the planner read every team's open work.
     """
     options = (joinedload(Obligation.contact).selectinload(Contact.children),
-               joinedload(Obligation.child), joinedload(Obligation.worker), joinedload(Obligation.team))
+               joinedload(Obligation.child).joinedload(ContactChild.referral), joinedload(Obligation.worker), joinedload(Obligation.team))
     held = db.session.scalars(
         select(Obligation).where(Obligation.team_id == team_id, Obligation.met_at.is_(None)).options(*options)
     ).unique().all()

@@ -283,7 +283,7 @@ def unallocate_leavers_cases(worker: User, *, by: User, now: datetime) -> list[R
     worker left, with no contingency yet: the team records one when it looks at the case. Their
     open work is released by the deactivation itself (people/operations.py)."""
     referrals = list(db.session.scalars(
-        select(Referral).where(Referral.worker_id == worker.id, Referral.is_nfa.is_(False)).order_by(Referral.id)))
+        select(Referral).where(Referral.worker_id == worker.id, Referral.is_open).order_by(Referral.id)))
     for referral in referrals:
         referral.worker, referral.allocated_at = None, None
         referral.unallocated_since = now

@@ -159,7 +159,7 @@ class UnallocatedCase:
 def _unallocated():
     """Open referrals with no named worker, or whose named worker is no longer active (R55)."""
     inactive_worker = exists().where(User.id == Referral.worker_id, User.is_active.is_(False))
-    return Referral.is_nfa.is_(False), or_(Referral.worker_id.is_(None), inactive_worker)
+    return Referral.is_open, or_(Referral.worker_id.is_(None), inactive_worker)
 
 
 def list_unallocated(team_id: int | None) -> list[UnallocatedCase]:
@@ -184,7 +184,7 @@ def list_pending_transfers(team_id: int | None) -> list[Transfer]:
     """R42: open cases waiting to be accepted by another team, into or out of the team given."""
     query = (
         select(Transfer).join(Transfer.referral)
-        .where(Transfer.accepted_at.is_(None), Referral.is_nfa.is_(False))
+        .where(Transfer.accepted_at.is_(None), Referral.is_open)
         .options(selectinload(Transfer.referral).selectinload(Referral.child), *_transfer_options())
         .order_by(Transfer.requested_at, Transfer.id)
     )

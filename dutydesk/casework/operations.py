@@ -124,6 +124,10 @@ def _check_not_authorised(assessment: Assessment) -> None:
                           "it cannot be changed. Start a new assessment if the child's needs have changed")
 
 
+#: Why a need not yet met has no service: the conclusion was recorded again without it.
+NEED_REPLACED = "Replaced when the conclusion was recorded again"
+
+
 @dataclass(frozen=True)
 class Conclusion:
     """What the worker concluded: the date, whether a service is needed, the factors, the primary
@@ -164,7 +168,7 @@ def complete_assessment(assessment: Assessment, conclusion: Conclusion, *, by: U
     assessment.primary_need, assessment.summary = conclusion.primary_need, conclusion.summary.strip()
     for need in assessment.needs:  # a conclusion recorded again replaces the needs not yet met
         if not need.services:
-            need.not_yet_reason = need.not_yet_reason or "Replaced when the conclusion was recorded again"
+            need.not_yet_reason = need.not_yet_reason or NEED_REPLACED
     known = {need.description for need in assessment.needs}
     for description in needs:
         if description not in known:

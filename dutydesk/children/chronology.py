@@ -21,9 +21,12 @@ from datetime import datetime
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from dutydesk import rules
 from dutydesk.clock import to_london
 from dutydesk.extensions import db
 from dutydesk.models import (
+    Assessment,
+    Closure,
     Contact,
     Plan,
     Section47Enquiry,
@@ -31,15 +34,18 @@ from dutydesk.models import (
     ContactChild,
     ContactEvent,
     Escalation,
+    IdentifiedNeed,
     Obligation,
     ObligationKind,
     RecordsCheck,
     Referral,
     ScreeningDecision,
+    Service,
     StrategyDiscussion,
     Transfer,
     User,
 )
+from dutydesk.models.casework import CLOSURE_CHECKS
 from dutydesk.models.codes import Channel, ConfirmationMethod, LabelledEnum
 from dutydesk.rules import EscalationLevel, start_of_working_day
 
@@ -69,6 +75,8 @@ class ChronologyKind(LabelledEnum):
     ESCALATION = ("escalation", "Escalation")
     TRANSFER = ("transfer", "Transfer between teams")
     ALLOCATION = ("allocation", "Allocation")
+    ASSESSMENT = ("assessment", "Assessment")
+    SERVICE = ("service", "Services")
     CLOSURE = ("closure", "Closure")
 
 
@@ -116,6 +124,11 @@ class _Scope:
     discussions: list[StrategyDiscussion]
     escalations: list[Escalation]
     records_checks: list[RecordsCheck]
+    #: What happened after the referral: assessments, the needs they found, services, closures.
+    assessments: list[Assessment]
+    needs: list[IdentifiedNeed]
+    services: list[Service]
+    closures: list[Closure]
     #: The lines of the calls' histories that the chronology reads (see _HISTORY_KINDS).
     history: list[ContactEvent]
     #: Everyone named in them, by id (read at once: a User brings its roles with it).
@@ -169,7 +182,10 @@ def _read(child_ids: set[int]) -> _Scope:
         select(Referral).where(Referral.child_id.in_(child_ids))
         .options(joinedload(Referral.team),
                  selectinload(Referral.transfers).options(joinedload(Transfer.from_team),
-                                                          joinedload(Transfer.to_team)))))
+                                                          joinedload(Transfer.to_team)),
+                 joinedload(Referral.closure),
+                 joinedload(Referral.assessments).joinedload(Assessment.needs).joinedload(IdentifiedNeed.services))
+    ).unique())
     discussions = list(db.session.scalars(
         select(StrategyDiscussion).where(StrategyDiscussion.child_id.in_(child_ids))
         .options(selectinload(StrategyDiscussion.attendees))))
@@ -177,6 +193,11 @@ def _read(child_ids: set[int]) -> _Scope:
         select(Escalation).where(Escalation.obligation_id.in_(select(Obligation.id).where(about_the_children)))))
     records_checks = list(db.session.scalars(
         select(RecordsCheck).where(RecordsCheck.contact_child_id.in_(child_ids)).options(joinedload(RecordsCheck.child))))
+    # What happened after the referral came with the referrals, in the same statement.
+    assessments = [assessment for referral in referrals for assessment in referral.assessments]
+    needs = [need for assessment in assessments for need in assessment.needs]
+    services = [service for need in needs for service in need.services]
+    closures = [referral.closure for referral in referrals if referral.closure is not None]
     history = list(db.session.scalars(
         select(ContactEvent).where(ContactEvent.contact_id.in_(list(contacts)),
                                    ContactEvent.action.in_(_HISTORY_ACTIONS))))
@@ -199,10 +220,13 @@ def _read(child_ids: set[int]) -> _Scope:
                                                   if e.conference_obligation is not None),
         *(id_ for p in plans for id_ in (p.recorded_by_id, p.ended_by_id)),
         *(id_ for r in reviews for id_ in (r.reviewed_by_id, r.recorded_by_id)),
+        *(id_ for a in assessments for id_ in (a.recorded_by_id, a.completed_by_id, a.authorised_by_id)),
+        *(id_ for service in services for id_ in (service.recorded_by_id, service.ended_by_id)),
+        *(closure.recorded_by_id for closure in closures),
     } - {None}
     names = dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids))).all())
     return _Scope(child_ids, contacts, obligations, decisions, referrals, discussions, escalations,
-                  records_checks, history, names, enquiries, plans, reviews)
+                  records_checks, assessments, needs, services, closures, history, names, enquiries, plans, reviews)
 
 
 def _event(contact: Contact, at: datetime, kind: ChronologyKind, summary: str, by: str | None, *,
@@ -273,9 +297,8 @@ def _met_summary(obligation: Obligation) -> tuple[ChronologyKind, str] | None:
             return ChronologyKind.ACTION, f"Action done: {obligation.title}{note}"
         case ObligationKind.STRATEGY_REVIEW:
             return ChronologyKind.STRATEGY_DISCUSSION, f"{obligation.title or obligation.kind.label}: done"
-        case ObligationKind.ASSESSMENT:
-            return ChronologyKind.REFERRAL, "Assessment completed"
-    # The screening decision and a transfer's acceptance are told by their own records.
+    # The screening decision, a transfer's acceptance and the assessment's authorisation are told
+    # by their own records.
     return None
 
 
@@ -357,6 +380,84 @@ def _referrals(scope: _Scope) -> Iterator[ChronologyEvent]:
                          "Case closed: the referral ended in no further action",
                          _decided_by(scope, referral.child_id, referral.nfa_at),
                          source=("referral", referral.id, 1), **common)
+
+
+def _on(day, recorded_at: datetime | None = None) -> datetime:
+    """When something recorded by its date happened: the moment it was recorded, if that was the
+    same London day, else the opening of office that day."""
+    if recorded_at is not None and to_london(recorded_at).date() == day:
+        return recorded_at
+    return rules.start_of_working_day(day)
+
+
+def _assessments(scope: _Scope) -> Iterator[ChronologyEvent]:
+    referrals = {referral.id: referral for referral in scope.referrals}
+    needs = {}
+    for need in scope.needs:
+        needs.setdefault(need.assessment_id, []).append(need)
+    for assessment in scope.assessments:
+        referral = referrals[assessment.referral_id]
+        contact = scope.contacts[referral.contact_id]
+        common = dict(child_id=referral.child_id, referral_id=referral.id)
+
+        def event(at, summary, by, moment, details=""):
+            return _event(contact, at, ChronologyKind.ASSESSMENT, summary, by, details=details,
+                          source=("assessment", assessment.id, moment), **common)
+
+        yield event(_on(assessment.started_on, assessment.recorded_at), "Assessment started",
+                    scope.name(assessment.recorded_by_id), 0)
+        if assessment.child_seen_on is not None:
+            alone = "alone" if assessment.is_child_seen_alone else "not alone"
+            yield event(_on(assessment.child_seen_on), f"Child seen during the assessment, {alone}", None, 1)
+        if assessment.carers_seen_on is not None:
+            yield event(_on(assessment.carers_seen_on), "Parents or carers seen during the assessment", None, 2)
+        if assessment.completed_on is not None:
+            found = needs.get(assessment.id, [])
+            outcome = (f"requires a service ({len(found)} need{'s' if len(found) != 1 else ''} identified)"
+                       if assessment.requires_service else "no service required")
+            need = assessment.primary_need
+            details = "; ".join(part for part in (
+                assessment.summary, "Factors: " + ", ".join(assessment.factors or []),
+                "Needs: " + "; ".join(n.description for n in found) if found else "") if part)
+            yield event(_on(assessment.completed_on, assessment.completed_at),
+                        f"Assessment completed: {outcome}; primary need {need.value} {need.label}",
+                        scope.name(assessment.completed_by_id), 3, details)
+        if assessment.authorised_at is not None:
+            yield event(assessment.authorised_at,
+                        f"Assessment authorised by {scope.name(assessment.authorised_by_id)}",
+                        scope.name(assessment.authorised_by_id), 4, assessment.authorisation_note)
+
+
+def _services(scope: _Scope) -> Iterator[ChronologyEvent]:
+    referrals = {referral.id: referral for referral in scope.referrals}
+    needs = {need.id: need for need in scope.needs}
+    assessments = {assessment.id: assessment for assessment in scope.assessments}
+    for service in scope.services:
+        need = needs[service.need_id]
+        referral = referrals[assessments[need.assessment_id].referral_id]
+        contact = scope.contacts[referral.contact_id]
+        common = dict(child_id=referral.child_id, referral_id=referral.id)
+        yield _event(contact, _on(service.started_on, service.recorded_at), ChronologyKind.SERVICE,
+                     f"Service started for the need '{need.description}': {service.what} ({service.provided_by})",
+                     scope.name(service.recorded_by_id), source=("service", service.id, 0), **common)
+        if service.ended_on is not None:
+            yield _event(contact, _on(service.ended_on, service.ended_at), ChronologyKind.SERVICE,
+                         f"Service ended: {service.what} ({service.provided_by})", scope.name(service.ended_by_id),
+                         details=service.end_reason, source=("service", service.id, 1), **common)
+
+
+def _closures(scope: _Scope) -> Iterator[ChronologyEvent]:
+    referrals = {referral.id: referral for referral in scope.referrals}
+    for closure in scope.closures:
+        referral = referrals[closure.referral_id]
+        checks = [f"{words}: " + ("yes" if getattr(closure, f"is_{name}") else
+                                  f"no, because {getattr(closure, f'{name}_reason')}")
+                  for name, words in CLOSURE_CHECKS if getattr(closure, f"is_{name}") is not None]
+        yield _event(scope.contacts[referral.contact_id], _on(closure.closed_on, closure.recorded_at),
+                     ChronologyKind.CLOSURE, f"Case closed: {closure.reason.value} {closure.reason.label}",
+                     scope.name(closure.recorded_by_id), details="; ".join([*checks, closure.note] if closure.note
+                                                                            else checks),
+                     child_id=referral.child_id, referral_id=referral.id, source=("closure", closure.id, 0))
 
 
 def _discussions(scope: _Scope) -> Iterator[ChronologyEvent]:
@@ -532,7 +633,7 @@ def _reviews(scope: _Scope) -> Iterator[ChronologyEvent]:
 
 #: Where events come from.
 SOURCES = (_calls, _clocks_met, _actions_added, _decisions, _referrals, _discussions, _escalations,
-           _records_checks, _history, _section47, _plans, _reviews)
+           _records_checks, _history, _section47, _plans, _reviews, _assessments, _services, _closures)
 
 #: The kinds a chronology can hold, as the page offers them for filtering.
 KINDS_RECORDED = tuple(ChronologyKind)

@@ -161,7 +161,7 @@ def _open_cases(*where) -> list[tuple[int, Referral]]:
     child's record, for the cases that match `where`."""
     return [(child_id, referral) for child_id, referral in db.session.execute(
         select(ContactChild.child_id, Referral).join(ContactChild, ContactChild.id == Referral.child_id)
-        .where(*where, Referral.is_nfa.is_(False))
+        .where(*where, Referral.is_open)
         .options(selectinload(Referral.team), selectinload(Referral.worker), selectinload(Referral.contact))
         .order_by(Referral.created_at, Referral.id)
     ).all()]

@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from dutydesk import permissions
 from dutydesk.extensions import db
-from dutydesk.models import Contact, Escalation, InboxItem, Obligation, User
+from dutydesk.models import Contact, ContactChild, Escalation, InboxItem, Obligation, User
 from dutydesk.rules import EscalationLevel
 
 #: The escalations page lists what was acknowledged over this many days.
@@ -26,7 +26,7 @@ def _addressed_to(user: User):
 def _with_subjects(statement):
     return statement.options(
         joinedload(Escalation.obligation).options(
-            joinedload(Obligation.contact).selectinload(Contact.children), joinedload(Obligation.child),
+            joinedload(Obligation.contact).selectinload(Contact.children), joinedload(Obligation.child).joinedload(ContactChild.referral),
             joinedload(Obligation.worker), joinedload(Obligation.team)),
         joinedload(Escalation.inbox_item).options(
             joinedload(InboxItem.addressed_to), joinedload(InboxItem.holder)),

@@ -3,7 +3,8 @@ them, transfers between teams and strategy discussions (R93, R48, R54, R55, R42,
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, and_, exists
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from dutydesk.extensions import db
@@ -89,9 +90,17 @@ class Referral(db.Model):
     worker: Mapped[User | None] = relationship()
     transfers: Mapped[list["Transfer"]] = relationship(back_populates="referral", order_by="Transfer.requested_at")
 
-    @property
+    @hybrid_property
     def is_open(self) -> bool:
-        return not self.is_nfa
+        """Open: neither ended in no further action nor closed (CIN census closure)."""
+        return not self.is_nfa and self.closure is None
+
+    @is_open.inplace.expression
+    @classmethod
+    def _is_open_expression(cls):
+        from dutydesk.models.casework import Closure  # it refers to Referral: defined after it
+
+        return and_(cls.is_nfa.is_(False), ~exists().where(Closure.referral_id == cls.id))
 
     @property
     def is_allocated(self) -> bool:

@@ -159,7 +159,7 @@ def count_open_work(team_id: int) -> OpenWork:
         select(func.count()).select_from(Obligation)
         .where(Obligation.team_id == team_id, Obligation.met_at.is_(None)).scalar_subquery(),
         select(func.count()).select_from(Referral)
-        .where(Referral.team_id == team_id, Referral.is_nfa.is_(False)).scalar_subquery(),
+        .where(Referral.team_id == team_id, Referral.is_open).scalar_subquery(),
         select(func.count()).select_from(InboxItem)
         .where(InboxItem.team_id == team_id, InboxItem.actioned_at.is_(None)).scalar_subquery(),
     )).one()
@@ -215,7 +215,7 @@ def count_held_by(user_id: int) -> HeldWork:
     """The person's open cases, open clocks and actions, unactioned post and escalations waiting, in one query."""
     row = db.session.execute(select(
         select(func.count()).select_from(Referral)
-        .where(Referral.worker_id == user_id, Referral.is_nfa.is_(False)).scalar_subquery(),
+        .where(Referral.worker_id == user_id, Referral.is_open).scalar_subquery(),
         select(func.count()).select_from(Obligation)
         .where(Obligation.worker_id == user_id, Obligation.met_at.is_(None)).scalar_subquery(),
         select(func.count()).select_from(InboxItem)

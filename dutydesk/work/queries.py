@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from dutydesk.absences.directory import Directory
 from dutydesk.extensions import db
-from dutydesk.models import Absence, InboxItem, Obligation, Referral, User
+from dutydesk.models import Absence, ContactChild, InboxItem, Obligation, Referral, User
 
 
 def list_open_work(worker_id: int) -> list[Obligation]:
@@ -21,7 +21,7 @@ def list_open_work(worker_id: int) -> list[Obligation]:
         select(Obligation)
         .where(Obligation.worker_id == worker_id, Obligation.met_at.is_(None))
         .order_by(Obligation.due_at, Obligation.id)
-        .options(joinedload(Obligation.contact), joinedload(Obligation.child))
+        .options(joinedload(Obligation.contact), joinedload(Obligation.child).joinedload(ContactChild.referral))
     ).all()
 
 
@@ -29,7 +29,7 @@ def list_allocated_cases(worker_id: int) -> list[Referral]:
     """R55: the open cases allocated to the worker, oldest referral first, in one query."""
     return db.session.scalars(
         select(Referral)
-        .where(Referral.worker_id == worker_id, Referral.is_nfa.is_(False))
+        .where(Referral.worker_id == worker_id, Referral.is_open)
         .order_by(Referral.referred_on, Referral.id)
         .options(joinedload(Referral.child), joinedload(Referral.team))
     ).all()
@@ -73,7 +73,7 @@ def list_covering(user_id: int, now: datetime) -> list[Covering]:
         select(Obligation)
         .where(Obligation.worker_id.in_(worker_ids), Obligation.met_at.is_(None))
         .order_by(Obligation.due_at, Obligation.id)
-        .options(joinedload(Obligation.contact), joinedload(Obligation.child))
+        .options(joinedload(Obligation.contact), joinedload(Obligation.child).joinedload(ContactChild.referral))
     ).all()
     post = db.session.scalars(
         select(InboxItem)

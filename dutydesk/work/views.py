@@ -6,6 +6,7 @@ from flask_login import current_user
 from dutydesk import permissions, subjects
 from dutydesk.access import requires
 from dutydesk.clock import now_utc
+from dutydesk.models import ObligationKind
 from dutydesk.people.queries import list_duty_workers
 from dutydesk.display import london, urgency_of
 from dutydesk.forms import person_choices
@@ -14,6 +15,16 @@ from dutydesk.rules import Urgency, urgency
 from dutydesk.work import forms, operations, queries
 
 bp = Blueprint("work", __name__)
+
+
+@bp.app_template_global("obligation_page")
+def obligation_page(obligation) -> str | None:
+    """The page where an open clock is met, for the kinds met on a page of their own rather than
+    on the call's page: the board, My work and the escalations link the clock to it."""
+    if obligation.kind is ObligationKind.ASSESSMENT and obligation.child is not None \
+            and obligation.child.referral is not None:
+        return url_for("casework.show_assessment", referral_id=obligation.child.referral.id)
+    return None
 
 
 def _contact_url(contact) -> str:

@@ -14,7 +14,7 @@ from dutydesk.contacts.operations import Flags, ReferrerDetails
 from dutydesk.escalations.sweep import sweep
 from dutydesk.extensions import db
 from dutydesk.models import Escalation, InboxChannel, Role, ScreeningOutcome, TeamKind, User
-from dutydesk.models.codes import PlanKind, ReferralSource
+from dutydesk.models.codes import AssessmentFactor, PlanKind, PrimaryNeed, ReferralSource
 from dutydesk.rules import EscalationLevel
 from dutydesk.work import operations as work
 from tests.factories import at, create_contact, create_team, create_user
@@ -75,6 +75,15 @@ def teams() -> World:
                                        now=earlier)
     plan = casework.start_plan(referral, kind=PlanKind.CHILD_IN_NEED, started_on=date(2026, 11, 23), category=None,
                                by=worker, now=earlier)
+    # After the referral: an assessment concluded (not yet authorised), its need and a service.
+    assessment = casework.start_assessment(referral, started_on=date(2026, 11, 23), by=worker, now=at(NOW))
+    casework.complete_assessment(assessment, casework.Conclusion(
+        completed_on=date(2026, 11, 23), requires_service=True, factors=[AssessmentFactor.NEGLECT],
+        primary_need=PrimaryNeed.ABUSE_OR_NEGLECT, summary="Neglect", needs=["Safe care at home"]),
+        by=worker, now=at(NOW))
+    need = assessment.needs[0]
+    service = casework.start_service(need, what="Family support", provided_by="Early help North",
+                                     started_on=date(2026, 11, 23), by=worker, now=at(NOW))
     absence = absences.record_absence(worker, starts_at=at(NOW) + timedelta(days=1),
                                       ends_at=at(NOW) + timedelta(days=2), cover=None, reason="Training",
                                       by=manager, now=earlier)
@@ -95,7 +104,8 @@ def teams() -> World:
            "referral_id": referral.id, "transfer_id": transfer.id, "discussion_id": discussion.id,
            "enquiry_id": enquiry.id, "plan_id": plan.id,
            "absence_id": absence.id, "inbox_item_id": letter.id, "escalation_id": escalation.id,
-           "user_id": spare.id, "team_id": west.id}
+           "user_id": spare.id, "team_id": west.id, "assessment_id": assessment.id, "need_id": need.id,
+           "service_id": service.id}
     return World(ids=ids, people=people)
 
 

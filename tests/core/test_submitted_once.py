@@ -184,6 +184,24 @@ def everything(frozen):
                                       by=worker, now=earlier)
     plan = casework.start_plan(referral, kind=PlanKind.CHILD_IN_NEED, started_on=date(2026, 11, 23), category=None,
                                by=worker, now=earlier)
+    # After the referral: an assessment seen and concluded, waiting for a manager; two needs, one
+    # with a service.
+    from datetime import date
+
+    from dutydesk.casework import operations as casework
+    from dutydesk.models.codes import AssessmentFactor, PrimaryNeed
+
+    today = date(2026, 11, 23)
+    assessment = casework.start_assessment(cases.get_referral(referred.children[0]), started_on=today, by=worker,
+                                           now=at(NOW))
+    casework.record_seen(assessment, child_seen_on=today, is_child_seen_alone=True, carers_seen_on=today,
+                         by=worker, now=at(NOW))
+    casework.complete_assessment(assessment, casework.Conclusion(
+        completed_on=today, requires_service=True, factors=[AssessmentFactor.NEGLECT],
+        primary_need=PrimaryNeed.ABUSE_OR_NEGLECT, summary="Neglect", needs=["Safe care", "Schooling"]),
+        by=worker, now=at(NOW))
+    service = casework.start_service(assessment.needs[1], what="Tutoring", provided_by="Virtual school",
+                                     started_on=today, by=worker, now=at(NOW))
     db.session.commit()
     sweep(at(NOW), send_email=False)  # the call's written hand-off is overdue: escalated to Maya
     escalation = next(e for e in db.session.scalars(select(Escalation).order_by(Escalation.id))
@@ -199,6 +217,7 @@ def everything(frozen):
         "record": child.child_id, "name": child.child.names[0].id, "address": child.child.addresses[0].id,
         "other_record": other.id, "merged_record": merged.id,
         "discussion": discussion.id, "enquiry": enquiry.id, "decided": decided.id, "plan": plan.id,
+        "assessment": assessment.id, "need": assessment.needs[0].id, "service": service.id,
     }
 
 
@@ -275,6 +294,24 @@ SUBMISSIONS = {
     "protection.end_plan": ("worker", "/plans/{plan}/end", None, lambda ids: {"ended_on": DAY}),
     "protection.record_strategy_review": ("worker", "/strategy-discussions/{discussion}/review", None, lambda ids: {
         "reviewed_on": DAY, "reviewed_by_id": str(ids["manager"]), "outcome": "Enquiry continues"}),
+    "casework.start_assessment": ("worker", "/cases/{moving}/assessment/start", None,
+                                  lambda ids: {"started_on": DAY}),
+    "casework.record_seen": ("worker", "/assessments/{assessment}/seen", None, lambda ids: {
+        "child_seen_on": DAY, "is_child_seen_alone": "no", "carers_seen_on": DAY}),
+    "casework.complete_assessment": ("worker", "/assessments/{assessment}/conclusion", None, lambda ids: {
+        "completed_on": DAY, "requires_service": "yes", "factors": ["16A", "4B"], "primary_need": "N1",
+        "summary": "Neglect; mother's depression", "needs-0-description": "Safe care",
+        "needs-1-description": "Support for mother", "save": "y"}),
+    "casework.authorise_assessment": ("manager", "/assessments/{assessment}/authorise", None,
+                                      lambda ids: {"note": "Read with Wes: approved"}),
+    "casework.start_service": ("worker", "/needs/{need}/services/new", None, lambda ids: {
+        "what": "Family support worker", "provided_by": "Early help North", "started_on": DAY}),
+    "casework.record_not_yet": ("worker", "/needs/{need}/not-yet", None,
+                                lambda ids: {"reason": "Waiting list until January"}),
+    "casework.end_service": ("worker", "/services/{service}/end", None,
+                             lambda ids: {"ended_on": DAY, "reason": "Back in school"}),
+    "casework.close_case": ("worker", "/cases/{referral}/close", None, lambda ids: {
+        "closed_on": DAY, "reason": "RC7", "note": ""}),
     "escalations.acknowledge": ("manager", "/escalations/{escalation}/acknowledge", "/escalations",
                                 lambda ids: {"note": "Rang Wes"}),
     "absences.record_absence": ("manager", "/absences/new", None, lambda ids: {

@@ -19,6 +19,7 @@ from dutydesk.clock import now_utc, to_london
 from dutydesk.contacts.operations import Flags
 from dutydesk.escalations.sweep import sweep
 from dutydesk.extensions import db
+from dutydesk.models.codes import AssessmentFactor, PrimaryNeed
 from dutydesk.models import Escalation, FormDraft, InboxChannel, ObligationKind, Role, ScreeningOutcome, TeamKind
 from dutydesk.work import operations as work
 from dutydesk.models.codes import AbuseCategory, PlanKind, Section47Outcome
@@ -121,6 +122,15 @@ def world():
                                category=AbuseCategory.NEGLECT, by=worker, now=now)
     action = work.add_action(contact, title="Ring the school", owner=worker, due_at=now + timedelta(days=1),
                              by=manager, now=earlier + timedelta(hours=1, minutes=55))
+    # After the referral: an assessment concluded and waiting for a manager, two needs, a service.
+    today = to_london(now).date()
+    assessment = casework.start_assessment(referral, started_on=today, by=worker, now=now)
+    casework.complete_assessment(assessment, casework.Conclusion(
+        completed_on=today, requires_service=True, factors=[AssessmentFactor.NEGLECT],
+        primary_need=PrimaryNeed.ABUSE_OR_NEGLECT, summary="Neglect", needs=["Safe care", "Schooling"]),
+        by=worker, now=now)
+    service = casework.start_service(assessment.needs[0], what="Family support", provided_by="Early help",
+                                     started_on=today, by=worker, now=now)
     absence = absences.record_absence(worker, starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=2),
                                       cover=manager, reason="Training", by=manager, now=earlier)
     letter = absences.record_inbox_item(worker, channel=InboxChannel.POST, sender="Park Lane Primary",
@@ -151,6 +161,9 @@ def world():
         "obligation_id": [obligation_of(contact, ObligationKind.CHILD_SEEN, contact.children[0]).id, action.id,
                           obligation_of(referred, ObligationKind.VERBAL_HANDOFF).id],
         "referral_id": [referral.id],
+        "assessment_id": [assessment.id],
+        "need_id": [need.id for need in assessment.needs],
+        "service_id": [service.id],
         "transfer_id": [transfer.id],
         "discussion_id": [discussion.id],
         "enquiry_id": [enquiry.id],
