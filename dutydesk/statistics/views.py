@@ -2,7 +2,7 @@
 repeat referrals, timeliness and the month-by-month trend; the children behind every figure;
 and each table as CSV or Excel. Everything here reads through the reporting session."""
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 
 from dutydesk import permissions
 from dutydesk.access import requires
@@ -59,6 +59,12 @@ class Chosen:
         period = period or self.period
         team = "all-teams" if period.team_id is None else f"team-{period.team_id}"
         return f"{name}-{period.first.isoformat()}-to-{period.last.isoformat()}-{team}"
+
+
+def _back_to_statistics():
+    """A figure, table or format that is none of the page's: back to the statistics, same period."""
+    return redirect(url_for("statistics.show_statistics", **{key: request.args.getlist(key)
+                                                                 for key in ("from", "to", "team")}))
 
 
 def _figure_url(chosen: Chosen, measure: Measure, period: Period | None = None, **more) -> str:
@@ -166,7 +172,7 @@ def download():
     """One of the page's tables as CSV or Excel: ?table=rec29|timeliness|trend&format=csv|xlsx."""
     table, file_format = request.args.get("table"), request.args.get("format")
     if table not in TABLES or file_format not in FORMATS:
-        abort(404)
+        return _back_to_statistics()
     chosen = Chosen()
     if not chosen.is_valid:
         return _invalid(chosen)
@@ -207,7 +213,7 @@ def list_children():
     """The children behind one figure, each with what counts them; logged as a list view of them."""
     figure = _figure()
     if figure is None:
-        abort(404)
+        return _back_to_statistics()
     chosen = Chosen()
     if not chosen.is_valid:
         return _invalid(chosen)
@@ -230,7 +236,7 @@ def download_children():
     as a list view of them all."""
     figure, file_format = _figure(), request.args.get("format")
     if figure is None or file_format not in FORMATS:
-        abort(404)
+        return _back_to_statistics()
     chosen = Chosen()
     if not chosen.is_valid:
         return _invalid(chosen)

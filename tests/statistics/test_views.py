@@ -295,9 +295,10 @@ def test_only_directors_and_senior_managers_may_open_the_statistics(client, apri
 
 
 @freeze_time(NOW)
-def test_an_unknown_figure_table_or_format_is_no_such_page(client, april):
+def test_an_unknown_figure_table_or_format_goes_back_to_the_statistics_for_the_period(client, april):
     sign_in(client, "dora")
     for url in (f"/statistics/children?{APRIL}&figure=nonsense", f"/statistics/children?{APRIL}&figure=clocks",
                 f"/statistics/children?{APRIL}&figure=clocks&kind=assessment&state=late",
                 f"/statistics/download?{APRIL}&table=rec29&format=pdf", f"/statistics/download?{APRIL}&table=x&format=csv"):
-        assert client.get(url).status_code == 404, url
+        response = client.get(url)
+        assert response.status_code == 302 and response.location == f"/statistics?{APRIL}", url
