@@ -10,7 +10,6 @@ from dutydesk.clock import now_utc, to_london
 from dutydesk.inputs import parse_id
 from dutydesk.models import ObligationKind
 from dutydesk.pages import log_list_view
-from dutydesk.rules import ObligationState
 from dutydesk.statistics import chart, queries, reporting
 from dutydesk.statistics.downloads import Share, Table, respond
 from dutydesk.statistics.forms import ALL_TEAMS, PeriodForm, quick_periods
@@ -50,15 +49,14 @@ class Chosen:
         return {"from": period.first.isoformat(), "to": period.last.isoformat(),
                 "team": ALL_TEAMS if period.team_id is None else period.team_id, **more}
 
-    def about(self, period: Period | None = None) -> list[tuple[str, object]]:
-        period = period or self.period
-        return [("From", period.first), ("To", period.last), ("Team", self.team_name),
+    def about(self) -> list[tuple[str, object]]:
+        """What a download's figures are, for its "About" sheet."""
+        return [("From", self.period.first), ("To", self.period.last), ("Team", self.team_name),
                 ("As at (report date)", self.as_at), ("Produced", f"{to_london(now_utc()):%-d %B %Y %H:%M}")]
 
-    def filename(self, name: str, period: Period | None = None) -> str:
-        period = period or self.period
-        team = "all-teams" if period.team_id is None else f"team-{period.team_id}"
-        return f"{name}-{period.first.isoformat()}-to-{period.last.isoformat()}-{team}"
+    def filename(self, name: str) -> str:
+        team = "all-teams" if self.period.team_id is None else f"team-{self.period.team_id}"
+        return f"{name}-{self.period.first.isoformat()}-to-{self.period.last.isoformat()}-{team}"
 
 
 def _back_to_statistics():

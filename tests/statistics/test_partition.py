@@ -25,7 +25,7 @@ REQUIRING = """
     JOIN contact_children cc ON cc.id = r.child_id
     JOIN children ch ON ch.id = cc.child_id
     WHERE a.requires_service = :yes AND a.authorised_on >= :first AND a.authorised_on <= :last
-      AND (:team IS NULL OR r.team_id = :team)
+      AND (CAST(:team AS INTEGER) IS NULL OR r.team_id = :team)
 """
 UNMET = f"""
     SELECT req.child FROM ({REQUIRING}) req
@@ -36,7 +36,7 @@ SQL = {
     "referred": """
         SELECT COUNT(DISTINCT COALESCE(ch.merged_into_id, ch.id)) FROM referrals r
         JOIN contact_children cc ON cc.id = r.child_id JOIN children ch ON ch.id = cc.child_id
-        WHERE r.referred_on >= :first AND r.referred_on <= :last AND (:team IS NULL OR r.team_id = :team)""",
+        WHERE r.referred_on >= :first AND r.referred_on <= :last AND (CAST(:team AS INTEGER) IS NULL OR r.team_id = :team)""",
     "requiring": f"SELECT COUNT(DISTINCT req.child) FROM ({REQUIRING}) req",
     "yet_to_be_met": f"SELECT COUNT(DISTINCT u.child) FROM ({UNMET}) u",
     "provided": f"SELECT COUNT(DISTINCT req.child) FROM ({REQUIRING}) req WHERE req.child NOT IN ({UNMET})",

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from dutydesk.cases import operations as cases
 from dutydesk.children.queries import list_views
 from dutydesk.extensions import db
-from dutydesk.models import Child, RecordView, Role, ScreeningOutcome, User
+from dutydesk.models import Child, Obligation, ObligationKind, RecordView, Role, ScreeningOutcome, User
 from tests.factories import child_details, create_contact, create_user, sign_in
 from tests.statistics.test_rec29 import CASES, build, london
 
@@ -302,3 +302,18 @@ def test_an_unknown_figure_table_or_format_goes_back_to_the_statistics_for_the_p
                 f"/statistics/download?{APRIL}&table=rec29&format=pdf", f"/statistics/download?{APRIL}&table=x&format=csv"):
         response = client.get(url)
         assert response.status_code == 302 and response.location == f"/statistics?{APRIL}", url
+
+
+@freeze_time(NOW)
+def test_a_timeliness_number_lists_the_children_of_those_clocks(client, april):
+    sign_in(client, "dora")
+    html = client.get(f"/statistics?{APRIL}&team=all").get_data(as_text=True)
+    screening = re.search(r'data-kind="screening_decision">(.*?)</tr>', html, re.S).group(1)
+    href = unescape(re.search(r'data-state="met_on_time"><a class="govuk-link" href="([^"]+)"', screening).group(1))
+    page = client.get(href).get_data(as_text=True)
+    starts, ends = london("2026-04-01 00:00"), london("2026-05-01 00:00")
+    clocks = [o for o in db.session.scalars(select(Obligation).where(Obligation.kind == ObligationKind.SCREENING_DECISION))
+              if starts <= o.due_at < ends]
+    assert len(clocks) == 9
+    assert _children_listed(page) == {clock.child.child.display_name for clock in clocks}
+    assert "'Screening decision' due" in _text(page) and ", met " in _text(page)
