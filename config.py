@@ -35,6 +35,9 @@ class Config:
         os.environ.get("DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'dutydesk.sqlite3'}")
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    #: The statistics pages and their downloads read through this database when it is set (a
+    #: PostgreSQL read replica, say), sparing the one that takes calls; unset, they read the main one.
+    REPORTING_DATABASE_URL = _database_url(os.environ.get("REPORTING_DATABASE_URL", "")) or None
 
     #: The council whose front door this is; shown in the header, footer and page titles.
     COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Haringey Borough Council")
@@ -104,5 +107,7 @@ class TestConfig(Config):
     )
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     MAIL_SERVER = ""
+    #: Tests that mean a reporting database name one themselves (tests/statistics/test_reporting_database.py).
+    REPORTING_DATABASE_URL = None
     #: The limiter is on in tests as in production; tests/conftest.py empties it before each test.
     RATELIMIT_STORAGE_URI = "memory://"

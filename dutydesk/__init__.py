@@ -26,6 +26,8 @@ from dutydesk.inputs import IdConverter, Request
 from dutydesk.models import guards
 from dutydesk.models.types import render_migration_item
 from dutydesk.people.views import bp as people_bp
+from dutydesk.statistics import reporting
+from dutydesk.statistics.views import bp as statistics_bp
 from dutydesk.work.views import bp as work_bp
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +60,7 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
     db.init_app(app)
     with app.app_context():
         database.configure(db.engine)
+    reporting.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
                      compare_type=True, render_item=render_migration_item)
     csrf.init_app(app)
@@ -85,6 +88,7 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
     app.register_blueprint(absences_bp)
     app.register_blueprint(escalations_views.bp)
     app.register_blueprint(people_bp)
+    app.register_blueprint(statistics_bp)
     escalations_views.init_app(app)
     cli.init_app(app)
     return app

@@ -75,6 +75,10 @@ RECORD_INBOX_ITEM = FRONT_DOOR | {Role.SENIOR_MANAGER}
 #: holder, whoever stands in for them, the team's managers and senior managers).
 ACTION_INBOX_ITEM = DUTY_TEAM_WORK | {Role.SENIOR_MANAGER}
 
+#: Rec 29's statistics, timeliness and the trend, with the children behind each figure, and their
+#: downloads (DESIGN.md §6).
+VIEW_STATISTICS = frozenset({Role.SENIOR_MANAGER, Role.DIRECTOR})
+
 #: Add staff and change their accounts, add and change teams, and see the record of those
 #: changes. It gives no access to children's records: no permission above includes it.
 ADMINISTER = frozenset({Role.ADMIN})

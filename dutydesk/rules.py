@@ -69,6 +69,14 @@ LIST_VIEW_LOGGED_EVERY = timedelta(minutes=10)
 #: The board counts, and "Calls I logged" lists, the calls of this many London days, today included.
 RECENT_DAYS = 7
 
+#: The statistics' year, as the CIN census and Annex A count it: 1 April to 31 March (month, day).
+FINANCIAL_YEAR_STARTS = (4, 1)
+#: A statistics page's month-by-month trend shows at most this many months (the latest of them).
+TREND_MONTHS_AT_MOST = 36
+#: When the period chosen spans fewer than two calendar months, the trend shows this many months
+#: up to its end.
+TREND_MONTHS_DEFAULT = 12
+
 #: Annex A "number of referrals in the last 12 months": the call page, the case page and the
 #: board count the earlier contacts and referrals about the child within this many calendar
 #: months before the call (on or after the same London date that many months earlier).
@@ -359,3 +367,10 @@ def urgency(created_at: datetime, due_at: datetime, now: datetime) -> Urgency:
     if left <= window * DUE_SOON_SHARE_OF_WINDOW or left < DUE_SOON_WITHIN:
         return Urgency.DUE_SOON
     return Urgency.ON_TRACK
+
+
+def financial_year_start(day: date) -> date:
+    """The first day of the financial year (FINANCIAL_YEAR_STARTS) that the London date lies in."""
+    month, first = FINANCIAL_YEAR_STARTS
+    start = date(day.year, month, first)
+    return start if day >= start else date(day.year - 1, month, first)

@@ -6,9 +6,9 @@ history: its cost follows the open work of one team, not the years of calls behi
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from dutydesk import rules
@@ -23,6 +23,8 @@ from dutydesk.clock import as_utc, from_london, to_london
 from dutydesk.extensions import db
 from dutydesk.escalations import queries as escalations
 from dutydesk.models import Absence, Contact, ContactChild, Escalation, Obligation, ObligationKind, Team, Transfer, User
+from dutydesk.statistics import rec29
+from dutydesk.statistics.rec29 import Period
 
 #: A worker filter meaning "held by the team, no named owner".
 UNASSIGNED = "unassigned"
@@ -110,8 +112,11 @@ class Board:
     filters: BoardFilters
     rows: list[BoardRow]
     loads: list[WorkerLoad]
+    #: Distinct children with a referral dated today, and in the last rules.RECENT_DAYS days (DESIGN.md §6).
     children_today: int
     children_recent: int
+    #: Calls logged for the team today, however many children each is about and whatever became of them.
+    calls_today: int
     children_open: int
     total_items: int
     #: The team's escalations past a deadline that no one has acknowledged yet, most senior first.
@@ -157,7 +162,7 @@ def load_board(team: Team, filters: BoardFilters, now: datetime) -> Board:
                        is_transfer_out=obligation.team_id != team.id)
              for obligation in _open_work(team.id)]
     team_items = [item for item in items if not item.is_transfer_out]
-    today, last_7_days = _children_referred(team.id, now)
+    today, last_7_days, calls_today = _children_referred(team.id, now)
     rows = _rows([item for item in items if filters.matches(item.obligation)])
     earlier = count_earlier_for((row.child.child_id, row.contact.received_at) for row in rows if row.child)
     elsewhere = list_other_teams_work((row.child.child_id, row.contact.team_id) for row in rows if row.child)
@@ -169,7 +174,7 @@ def load_board(team: Team, filters: BoardFilters, now: datetime) -> Board:
         team=team, now=now, filters=filters,
         rows=_sorted(rows, filters),
         loads=_loads(team_items),
-        children_today=today, children_recent=last_7_days,
+        children_today=today, children_recent=last_7_days, calls_today=calls_today,
         children_open=len({child_key for item in team_items for child_key in _children_of(item.obligation)}),
         total_items=len(team_items),
         escalations=escalations.list_team_waiting(team.id, least=rules.EscalationLevel.MANAGER,
@@ -208,18 +213,16 @@ def _open_work(team_id: int) -> list[Obligation]:
     return [*held, *transfers_out]
 
 
-def _children_referred(team_id: int, now: datetime) -> tuple[int, int]:
-    """Children in calls handed to the team today and in the last rules.RECENT_DAYS London days."""
-    today_starts = from_london(to_london(now).date(), time.min)
-    week_starts = rules.recent_days_start(now)
-    received_today = case((Contact.received_at >= today_starts, 1), else_=0)
-    row = db.session.execute(
-        select(func.coalesce(func.sum(received_today), 0), func.count(ContactChild.id))
-        .select_from(Contact).join(ContactChild, ContactChild.contact_id == Contact.id)
-        .where(Contact.team_id == team_id, Contact.received_at >= week_starts,
-               Contact.received_at <= as_utc(now))
-    ).one()
-    return int(row[0]), int(row[1])
+def _children_referred(team_id: int, now: datetime) -> tuple[int, int, int]:
+    """Children referred to the team today and in the last rules.RECENT_DAYS London days, as
+    DESIGN.md section 6 counts them (distinct children with a referral dated then:
+    statistics.rec29.referred), and the calls logged for the team today."""
+    today = to_london(now).date()
+    week_starts = to_london(rules.recent_days_start(now)).date()
+    return (rec29.count(db.session, rec29.referred(Period(today, today, team_id))),
+            rec29.count(db.session, rec29.referred(Period(week_starts, today, team_id))),
+            rec29.count(db.session, rec29.contacts(Period(today, today, team_id))
+                        .where(Contact.received_at <= as_utc(now))))
 
 
 def _children_of(obligation: Obligation) -> list[int]:

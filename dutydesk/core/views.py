@@ -23,6 +23,8 @@ def home():
         if contacts.count_open_handoffs_logged_by(current_user.id):
             return redirect(url_for("contacts.list_my_calls"))
         return redirect(url_for("contacts.log_call"))
+    if permissions.can(permissions.VIEW_STATISTICS):
+        return redirect(url_for("statistics.show_statistics"))
     if permissions.can(permissions.ADMINISTER):
         return redirect(url_for("people.list_people"))
     return render_template("core/home.html", user=current_user)

@@ -17,13 +17,15 @@ So requiring = provided + yet to be met, always: a child requiring a service has
 (casework.operations.complete_assessment), and either all of them have a service or one does not.
 
 Each count is one query returning the children's ids, so that every number can link to the list of
-the children behind it (children_behind).
+the children behind it: `behind(measure, ...)` is the same definition returning, for each child,
+the call, referral, assessment or clock that counts them.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 
-from sqlalchemy import Date, and_, exists, func, not_, select
+from sqlalchemy import Date, Integer, and_, cast, exists, func, not_, null, or_, outerjoin, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -86,10 +88,35 @@ class Period:
 CHILD = func.coalesce(Child.merged_into_id, Child.id)
 
 
-def _referrals_of_children():
-    return (select(CHILD.label("child"))
+def _row(contact_id, referral_id=None, assessment_id=None, obligation_id=None) -> tuple:
+    """The columns of a row behind a count: the child, and the call, referral, assessment or
+    clock that counts them (None where it is not about one)."""
+    def column(value, name):
+        return (value if value is not None else cast(null(), Integer)).label(name)
+
+    return (CHILD.label("child"), column(contact_id, "contact_id"), column(referral_id, "referral_id"),
+            column(assessment_id, "assessment_id"), column(obligation_id, "obligation_id"))
+
+
+def _children(rows):
+    """The distinct children of rows behind a count."""
+    rows = rows.subquery()
+    return select(rows.c.child).distinct()
+
+
+def _referrals_of_children(*columns):
+    return (select(*(columns or (CHILD.label("child"),)))
             .select_from(Referral).join(ContactChild, ContactChild.id == Referral.child_id)
             .join(Child, Child.id == ContactChild.child_id))
+
+
+def _referral_rows(period: Period):
+    """Each referral dated in the period, with its child."""
+    query = (_referrals_of_children(*_row(Referral.contact_id, Referral.id))
+             .where(Referral.referred_on >= period.first, Referral.referred_on <= period.last))
+    if period.team_id is not None:
+        query = query.where(Referral.team_id == period.team_id)
+    return query
 
 
 def referred(period: Period):
@@ -101,7 +128,7 @@ def referred(period: Period):
 
 
 def _requiring_assessments(period: Period):
-    query = (select(CHILD.label("child"), Assessment.id.label("assessment_id"))
+    query = (select(*_row(Referral.contact_id, Referral.id, Assessment.id))
              .select_from(Assessment).join(Referral, Referral.id == Assessment.referral_id)
              .join(ContactChild, ContactChild.id == Referral.child_id).join(Child, Child.id == ContactChild.child_id)
              .where(Assessment.authorised_on >= period.first, Assessment.authorised_on <= period.last,
@@ -123,10 +150,23 @@ def _unmet_need(assessment_id, as_at: date):
     return exists().where(IdentifiedNeed.assessment_id == assessment_id, not_(started))
 
 
+def _yet_to_be_met_rows(period: Period, as_at: date):
+    """The assessments in the period with an identified need not yet met."""
+    assessments = _requiring_assessments(period).subquery()
+    return select(assessments).where(_unmet_need(assessments.c.assessment_id, as_at))
+
+
 def yet_to_be_met(period: Period, as_at: date):
     """SELECT of the children requiring a service with at least one identified need not yet met."""
     assessments = _requiring_assessments(period).subquery()
     return select(assessments.c.child).where(_unmet_need(assessments.c.assessment_id, as_at)).distinct()
+
+
+def _provided_rows(period: Period, as_at: date):
+    """The assessments in the period of the children all of whose needs have a service."""
+    assessments = _requiring_assessments(period).subquery()
+    unmet = select(assessments.c.child).where(_unmet_need(assessments.c.assessment_id, as_at))
+    return select(assessments).where(assessments.c.child.not_in(unmet))
 
 
 def provided(period: Period, as_at: date):
@@ -149,16 +189,23 @@ def contacts_referred(period: Period):
     return contacts(period).where(exists().where(Referral.contact_id == Contact.id))
 
 
-def repeat_referred(period: Period, months: int = rules.REPEAT_CONTACTS_MONTHS):
-    """SELECT of the children referred in the period who had been referred within `months` months
-    before that referral (Annex A's repeat referrals)."""
+def _contact_children_rows(calls):
+    """The children named on the calls, with their referral from the call if they have one."""
+    return (select(*_row(ContactChild.contact_id, Referral.id))
+            .select_from(outerjoin(ContactChild, Referral, Referral.child_id == ContactChild.id))
+            .join(Child, Child.id == ContactChild.child_id)
+            .where(ContactChild.contact_id.in_(calls)))
+
+
+def _repeat_referral_rows(period: Period, months: int = rules.REPEAT_CONTACTS_MONTHS, *columns):
+    """The referrals dated in the period of a child referred within `months` months before."""
     earlier = Referral.__table__.alias("earlier")
     earlier_child = ContactChild.__table__.alias("earlier_child")
     earlier_record = Child.__table__.alias("earlier_record")
     if months % 12:
         raise ValueError("repeat referrals are counted over whole years")
     window_start = years_before(Referral.referred_on, months // 12)
-    query = (_referrals_of_children()
+    query = (_referrals_of_children(*columns)
              .where(Referral.referred_on >= period.first, Referral.referred_on <= period.last,
                     exists().where(and_(
                         earlier.c.child_id == earlier_child.c.id, earlier_child.c.child_id == earlier_record.c.id,
@@ -167,7 +214,95 @@ def repeat_referred(period: Period, months: int = rules.REPEAT_CONTACTS_MONTHS):
                         earlier.c.referred_on >= window_start))))
     if period.team_id is not None:
         query = query.where(Referral.team_id == period.team_id)
-    return query.distinct()
+    return query
+
+
+def repeat_referred(period: Period, months: int = rules.REPEAT_CONTACTS_MONTHS):
+    """SELECT of the children referred in the period who had been referred within `months` months
+    before that referral (Annex A's repeat referrals)."""
+    return _repeat_referral_rows(period, months).distinct()
+
+
+#: How each kind of clock due in the period ended, as the timeliness table counts it.
+CLOCK_STATES = {
+    ObligationState.MET_ON_TIME: and_(Obligation.met_at.is_not(None), Obligation.is_withdrawn.is_(False),
+                                      Obligation.met_at <= Obligation.due_at),
+    ObligationState.MET_LATE: and_(Obligation.met_at.is_not(None), Obligation.is_withdrawn.is_(False),
+                                   Obligation.met_at > Obligation.due_at),
+    ObligationState.OPEN: Obligation.met_at.is_(None),
+    ObligationState.WITHDRAWN: Obligation.is_withdrawn.is_(True),
+}
+
+
+def _clocks_due(period: Period, *columns):
+    query = select(*columns).where(Obligation.due_at >= period.starts, Obligation.due_at < period.ends)
+    if period.team_id is not None:
+        query = query.where(Obligation.team_id == period.team_id)
+    return query
+
+
+def _clock_rows(period: Period, kind: ObligationKind, state: ObligationState):
+    """The clocks of the kind due in the period that ended so, with their children: the child the
+    clock is about, or every child of the call for a clock about the whole call."""
+    about = or_(ContactChild.id == Obligation.child_id,
+                and_(Obligation.child_id.is_(None), ContactChild.contact_id == Obligation.contact_id))
+    return (_clocks_due(period, *_row(Obligation.contact_id, obligation_id=Obligation.id))
+            .select_from(Obligation).join(ContactChild, about).join(Child, Child.id == ContactChild.child_id)
+            .where(Obligation.kind == kind, CLOCK_STATES[state]))
+
+
+class Measure(StrEnum):
+    """Each figure whose children can be listed."""
+
+    REFERRED = "referred"
+    REQUIRING = "requiring"
+    PROVIDED = "provided"
+    YET_TO_BE_MET = "yet_to_be_met"
+    REPEAT_REFERRED = "repeat_referred"
+    CONTACTS = "contacts"
+    CONTACTS_REFERRED = "contacts_referred"
+    CLOCKS = "clocks"
+
+    @property
+    def label(self) -> str:
+        return MEASURE_LABELS[self]
+
+
+MEASURE_LABELS = {
+    Measure.REFERRED: "Children referred",
+    Measure.REQUIRING: "Children assessed as requiring a service",
+    Measure.PROVIDED: "Children provided with the service they require",
+    Measure.YET_TO_BE_MET: "Children with identified needs yet to be met",
+    Measure.REPEAT_REFERRED: "Children referred again within 12 months of an earlier referral",
+    Measure.CONTACTS: "Children named on the calls received (contacts)",
+    Measure.CONTACTS_REFERRED: "Children named on the calls that became referrals",
+    Measure.CLOCKS: "Children whose clocks these are",
+}
+
+
+def behind(measure: Measure, period: Period, as_at: date, *, kind: ObligationKind | None = None,
+           state: ObligationState | None = None):
+    """SELECT of the rows behind a figure: each child counted (a merged record as the one it
+    joined) with the call, referral, assessment or clock that counts them; columns child,
+    contact_id, referral_id, assessment_id and obligation_id. A clock's figure needs its kind
+    and state."""
+    if measure is Measure.REFERRED:
+        return _referral_rows(period)
+    if measure is Measure.REQUIRING:
+        return _requiring_assessments(period)
+    if measure is Measure.PROVIDED:
+        return _provided_rows(period, as_at)
+    if measure is Measure.YET_TO_BE_MET:
+        return _yet_to_be_met_rows(period, as_at)
+    if measure is Measure.REPEAT_REFERRED:
+        return _repeat_referral_rows(period, rules.REPEAT_CONTACTS_MONTHS, *_row(Referral.contact_id, Referral.id))
+    if measure is Measure.CONTACTS:
+        return _contact_children_rows(contacts(period))
+    if measure is Measure.CONTACTS_REFERRED:
+        return _contact_children_rows(contacts_referred(period))
+    if kind is None or state is None:
+        raise ValueError("a clock's figure needs its kind and state")
+    return _clock_rows(period, kind, state)
 
 
 @dataclass(frozen=True)
@@ -186,15 +321,16 @@ class Rec29:
         return self.contacts_referred / self.contacts if self.contacts else None
 
 
-def _count(session, query) -> int:
+def count(session, query) -> int:
+    """How many rows the SELECT gives."""
     return session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
 def rec29(session, period: Period, as_at: date) -> Rec29:
     """The four Rec 29 counts, and the contacts beside them."""
-    return Rec29(period, as_at, _count(session, referred(period)), _count(session, requiring(period)),
-                 _count(session, provided(period, as_at)), _count(session, yet_to_be_met(period, as_at)),
-                 _count(session, contacts(period)), _count(session, contacts_referred(period)))
+    return Rec29(period, as_at, count(session, referred(period)), count(session, requiring(period)),
+                 count(session, provided(period, as_at)), count(session, yet_to_be_met(period, as_at)),
+                 count(session, contacts(period)), count(session, contacts_referred(period)))
 
 
 @dataclass(frozen=True)
@@ -218,15 +354,8 @@ class Timeliness:
 def timeliness(session, period: Period) -> list[Timeliness]:
     """For each kind of clock, of those due in the period: met on time, met late, still open,
     withdrawn (no longer needed). Inbox items have clocks of their own, counted elsewhere."""
-    on_time = and_(Obligation.met_at.is_not(None), Obligation.is_withdrawn.is_(False),
-                   Obligation.met_at <= Obligation.due_at)
-    late = and_(Obligation.met_at.is_not(None), Obligation.is_withdrawn.is_(False),
-                Obligation.met_at > Obligation.due_at)
-    query = (select(Obligation.kind, func.count().filter(on_time), func.count().filter(late),
-                    func.count().filter(Obligation.met_at.is_(None)), func.count().filter(Obligation.is_withdrawn))
-             .where(Obligation.due_at >= period.starts, Obligation.due_at < period.ends)
-             .group_by(Obligation.kind))
-    if period.team_id is not None:
-        query = query.where(Obligation.team_id == period.team_id)
+    query = _clocks_due(period, Obligation.kind, *(func.count().filter(CLOCK_STATES[state]) for state in (
+        ObligationState.MET_ON_TIME, ObligationState.MET_LATE, ObligationState.OPEN, ObligationState.WITHDRAWN))
+                        ).group_by(Obligation.kind)
     found = {kind: Timeliness(kind, *counts) for kind, *counts in session.execute(query)}
     return [found.get(kind, Timeliness(kind, 0, 0, 0, 0)) for kind in ObligationKind]

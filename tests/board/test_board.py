@@ -85,22 +85,48 @@ def test_the_state_turns_from_on_track_to_due_soon_to_overdue_at_its_boundaries(
             assert item.group(1) == expected, moment
 
 
+def _refer(contact, child, when):
+    cases.record_screening_decision(contact, child, outcome=ScreeningOutcome.REFERRAL, rationale="Needs assessing",
+                                    by=user("worker"), now=when)
+
+
 @freeze_time(NOW)
-def test_the_counts_are_children_referred_today_in_the_last_7_days_and_open_now(client, team):
+def test_the_counts_are_children_referred_today_and_in_7_days_as_section_6_defines_them_and_calls_apart(client, team):
+    """Referred: distinct children with a referral dated then (London), for the team; a call about
+    two children both referred counts two, a child referred twice today counts once, a child the
+    duty team took no further counts none. Calls are counted apart, whatever became of them."""
     start_of_today = at("2026-11-23 00:00", "Europe/London")
-    create_contact(start_of_today, team=team, children=[child_details(name="A"), child_details(name="B")])
-    create_contact(start_of_today - timedelta(seconds=1), team=team)  # yesterday
-    create_contact(start_of_today - timedelta(days=6), team=team)  # the 7th day back counts
-    old = create_contact(start_of_today - timedelta(days=6, seconds=1), team=team)  # the 8th does not
-    create_contact(start_of_today, team=create_team("Duty South"))  # another team's
-    for obligation in old.obligations:
-        work.withdraw_obligation(obligation, reason="test", by=user("manager"), now=now_utc())
+    now = now_utc()
+    both = create_contact(start_of_today, team=team, children=[child_details(name="Ana One"),
+                                                               child_details(name="Ben Two")])
+    for child in both.children:
+        _refer(both, child, now)
+    again = create_contact(start_of_today + timedelta(hours=1), team=team,
+                           children=[child_details(name="Ana One", record=both.children[0].child)])
+    _refer(again, again.children[0], now)
+    nfa = create_contact(start_of_today + timedelta(hours=2), team=team, children=[child_details(name="Cal Nfa")])
+    cases.record_screening_decision(nfa, nfa.children[0], outcome=ScreeningOutcome.NO_FURTHER_ACTION,
+                                    rationale="Advice given", by=user("worker"), now=now)
+    create_contact(start_of_today + timedelta(hours=3), team=team)  # logged, not yet decided
+    yesterday = create_contact(start_of_today - timedelta(hours=2), team=team,
+                               children=[child_details(name="Dee Yesterday")])
+    _refer(yesterday, yesterday.children[0], start_of_today - timedelta(seconds=1))
+    sixth = create_contact(start_of_today - timedelta(days=6), team=team, children=[child_details(name="Eve Sixth")])
+    _refer(sixth, sixth.children[0], start_of_today - timedelta(days=6))  # the 7th day back counts
+    eighth = create_contact(start_of_today - timedelta(days=7), team=team, children=[child_details(name="Fay Eighth")])
+    _refer(eighth, eighth.children[0], start_of_today - timedelta(days=6, seconds=1))  # the 8th does not
+    south = create_team("Duty South")
+    elsewhere = create_contact(start_of_today, team=south, children=[child_details(name="Gus South")])
+    cases.record_screening_decision(elsewhere, elsewhere.children[0], outcome=ScreeningOutcome.REFERRAL,
+                                    rationale="Needs assessing", by=create_user("sam", (Role.DUTY_WORKER,), south),
+                                    now=now)
     db.session.commit()
     sign_in(client, "manager")
     html = board(client)
-    assert re.search(r'id="count-today">2<', html)
-    assert re.search(r'id="count-week">4<', html)
-    assert re.search(r'id="count-open">4<', html)  # the 8th-day call's work is all closed
+    assert re.search(r'id="count-today">2</span>\s*<span class="dd-count__label">children referred today', html)
+    assert re.search(r'id="count-week">4</span>\s*<span class="dd-count__label">children referred in the last 7 days',
+                     html)  # Ana, Ben, Dee and Eve
+    assert re.search(r'id="count-calls">4</span>\s*<span class="dd-count__label">calls logged today', html)
 
 
 @freeze_time(NOW)
