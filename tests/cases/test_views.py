@@ -436,7 +436,9 @@ def test_the_call_page_shows_each_childs_decisions_in_a_fixed_number_of_queries(
     page = client.get(url).get_data(as_text=True)
     assert "Screening decisions about Leo Martin" in page and "Record a screening decision" in page
     assert page.count(">Advice and signposting</td>") == 3
-    assert after <= before + 4  # the decisions, their people and the case: not one query per decision
+    # The decisions, their people, the case and what other teams hold about the child: not one query per
+    # decision (checked below).
+    assert after <= before + 5
     before_more = after
     for i in range(5):
         cases.record_screening_decision(contact, child, outcome=ScreeningOutcome.ADVICE, rationale=f"More {i}",
