@@ -47,7 +47,7 @@ from dutydesk.models import (
 )
 from dutydesk.models.casework import CLOSURE_CHECKS
 from dutydesk.models.codes import Channel, ConfirmationMethod, LabelledEnum
-from dutydesk.rules import EscalationLevel, start_of_working_day
+from dutydesk.rules import EscalationLevel
 
 
 class ChronologyKind(LabelledEnum):
@@ -557,12 +557,6 @@ def _history(scope: _Scope) -> Iterator[ChronologyEvent]:
         yield _event(contact, line.at, kind, line.summary, scope.name(line.by_id),
                      child_id=ours[0].id if len(ours) == 1 else None,
                      referral_id=referral.id if referral is not None else None, source=("contact_event", line.id, 0))
-
-
-def _on(day, recorded_at: datetime) -> datetime:
-    """When something given only by its date happened: when it was recorded, if that was the same
-    London day; otherwise the opening of office that day (as its clocks count it)."""
-    return recorded_at if to_london(recorded_at).date() == day else start_of_working_day(day)
 
 
 def _referral_of(scope: _Scope, referral_id: int) -> Referral:
