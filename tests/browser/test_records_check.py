@@ -25,6 +25,7 @@ def anna_known_to_north():
     create_user("hannah", (Role.CALL_HANDLER,), centre, display_name="Hannah Cole")
     worker = create_user("wes", (Role.DUTY_WORKER,), north, display_name="Wes Adebayo")
     create_user("sol", (Role.DUTY_WORKER,), south, display_name="Sol Grant")
+    create_user("maya", (Role.DUTY_MANAGER,), north, display_name="Maya Patel")
     now = now_utc()
     first = create_contact(now - timedelta(days=3), team=north, children=[child_details(
         name="Anna Kouao", date_of_birth=date(2018, 11, 2), approximate_age=None,
@@ -84,6 +85,15 @@ def test_a_call_about_ana_is_linked_to_anna_as_the_call_handler_types(page: Page
     expect(page.get_by_text(re.compile("^by Hannah Cole, "))).to_be_visible()
     contact = db.session.scalar(select(Contact).order_by(Contact.id.desc()))
     assert contact.team.name == "Duty South" and contact.children[0].child_id == anna.id
+    # Both teams are told: the call says North knows her, and North's board shows South's call.
+    expect(page.get_by_text("Known to another team")).to_be_visible()
+    check_accessibility(page)
+    page.context.clear_cookies()
+    page.goto("/login")
+    sign_in(page, "maya")
+    page.goto("/board")
+    expect(page.locator("#elsewhere-area")).to_contain_text("Your children in other teams' calls")
+    expect(page.locator("#elsewhere-area").locator(f'a[href="/calls/{contact.id}"]')).to_contain_text("Ana Kouao")
     check_accessibility(page)
 
 
