@@ -343,12 +343,14 @@ def start_plan(referral: Referral, *, kind: PlanKind, started_on: date, category
     _check_open_case(referral)
     if kind is PlanKind.CHILD_PROTECTION and category is None:
         raise DomainError("Choose the category of abuse of the child protection plan", "category")
+    if kind is not PlanKind.CHILD_PROTECTION and category is not None:
+        raise DomainError("A category of abuse is for a child protection plan only: "
+                          "clear it for a child in need plan, or choose a child protection plan", "category")
     if any(plan.kind is kind and plan.ended_on is None for plan in referral.plans):
         raise DomainError(f"The child already has a {kind.label.lower()}: end it first", "kind")
     _check_day(started_on, referral, now, "started_on", "the plan started")
     plan = Plan(referral=referral, kind=kind, started_on=started_on,
-                initial_category=category if kind is PlanKind.CHILD_PROTECTION else None,
-                latest_category=category if kind is PlanKind.CHILD_PROTECTION else None,
+                initial_category=category, latest_category=category,
                 recorded_at=now, recorded_by=by)
     db.session.add(plan)
     _event(referral, "plan_started", f"{kind.label.lower()} started on {started_on:%-d %B %Y}", by=by, now=now)

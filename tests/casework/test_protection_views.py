@@ -183,6 +183,10 @@ def test_plans_start_with_their_category_and_end_through_the_pages(client, world
     page = post_form(client, url, {"kind": "cp", "category": "PHY", "started_on": ["20", "11", "2026"]},
                      follow_redirects=True).get_data(as_text=True)
     assert "Child protection plan for Leo Martin started" in page
+    page = post_form(client, url, {"kind": "cin", "category": "NEG", "started_on": ["21", "11", "2026"]}
+                     ).get_data(as_text=True)
+    assert error_beside(page, "category", "A category of abuse is for a child protection plan only")
+    assert 'value="cin" checked' in page and count(Plan) == 1
     post_form(client, url, {"kind": "cin", "started_on": ["21", "11", "2026"]})
     cp, cin = db.session.scalars(select(Plan).order_by(Plan.id)).all()
     assert (cp.kind, cp.initial_category, cp.started_on) == (PlanKind.CHILD_PROTECTION, AbuseCategory.PHYSICAL,
