@@ -1,5 +1,6 @@
 """Flask commands: `flask --app dutydesk seed-demo`, `create-user`, `deactivate-user`, `set-roles`,
-`reset-password`, `scheduler`, `sweep`, `index-children`, `find-duplicates`. The account commands run the operations the
+`reset-password`, `scheduler`, `sweep`, `index-children`, `find-duplicates`, and the `export` group
+(dutydesk/returns/cli.py). The account commands run the operations the
 administration pages run (people/operations.py), recorded as changes made at the command line."""
 
 import logging
@@ -18,6 +19,7 @@ from dutydesk.escalations.sweep import sweep as run_sweep
 from dutydesk.extensions import db
 from dutydesk.models import Role, Team, User
 from dutydesk.people import operations
+from dutydesk.returns import cli as returns_cli
 from dutydesk.scheduler import JOBS, run_until_stopped, stop_on_signals
 
 
@@ -31,6 +33,7 @@ def init_app(app) -> None:
     app.cli.add_command(sweep)
     app.cli.add_command(index_children)
     app.cli.add_command(find_duplicates)
+    app.cli.add_command(returns_cli.export)
 
 
 @click.command("seed-demo")
