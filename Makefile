@@ -6,6 +6,8 @@ STAMPS := .make
 CSS := dutydesk/static/dutydesk.css
 # The port `make run` serves dutydesk on: `make run PORT=8080`.
 PORT ?= 5000
+# How many processes `make test` runs the tests in (pytest-xdist): one per CPU of the machine.
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 export FLASK_APP := dutydesk
 
 # $(call debian_package,COMMAND,PACKAGE): install the Debian package if the command is missing.
@@ -23,7 +25,7 @@ run: install assets db
 	PORT=$(PORT) bash scripts/run-dev.sh
 
 test: install assets browser
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Every page, address and form filled with generated input, at length (at least 10,000 requests;
 # set TEST_DATABASE_URL for PostgreSQL): prints how many answers of each status, and by page.

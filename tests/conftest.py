@@ -8,15 +8,19 @@ import contextvars
 import os
 from pathlib import Path
 
+import freezegun
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
 from config import TestConfig
 from dutydesk import create_app
 from dutydesk.extensions import db, limiter
+
+# pytest's own clock (--durations, timeouts) reads real time, also in a test frozen in time.
+freezegun.configure(extend_ignore_list=["_pytest.timing"])
 
 
 class RequestIsolatedClient(FlaskClient):
@@ -37,11 +41,34 @@ class RequestIsolatedClient(FlaskClient):
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory):
+def database_url(tmp_path_factory):
+    """The session's database: a temporary SQLite file, or TEST_DATABASE_URL's database. Under
+    pytest-xdist each worker has its own: on PostgreSQL a database named after TEST_DATABASE_URL's
+    with the worker's name after it (made empty, and dropped when the worker ends)."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url is None:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        return
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:
+        yield url
+        return
+    url = make_url(url)
+    name = f"{url.database}_{worker}"
+    server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with server.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    server.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
     class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = TestConfig.SQLALCHEMY_DATABASE_URI
-        if "TEST_DATABASE_URL" not in os.environ:
-            SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        SQLALCHEMY_DATABASE_URI = database_url
 
     app = create_app(Config)
     app.test_client_class = RequestIsolatedClient
