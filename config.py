@@ -41,6 +41,8 @@ class Config:
 
     #: The council whose front door this is; shown in the header, footer and page titles.
     COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Haringey Borough Council")
+    #: Its three-digit DfE local authority code, which the CIN census is sent under (Haringey's is 309).
+    LA_CODE = os.environ.get("LA_CODE", "309")
     SERVICE_NAME = "dutydesk"
 
     #: Signed out after this long without a request; what was being typed is kept (see auth.drafts).

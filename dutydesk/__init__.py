@@ -26,6 +26,7 @@ from dutydesk.inputs import IdConverter, Request
 from dutydesk.models import guards
 from dutydesk.models.types import render_migration_item
 from dutydesk.people.views import bp as people_bp
+from dutydesk.returns.views import bp as returns_bp
 from dutydesk.statistics import reporting
 from dutydesk.statistics.views import bp as statistics_bp
 from dutydesk.work.views import bp as work_bp
@@ -88,6 +89,7 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
     app.register_blueprint(absences_bp)
     app.register_blueprint(escalations_views.bp)
     app.register_blueprint(people_bp)
+    app.register_blueprint(returns_bp)
     app.register_blueprint(statistics_bp)
     escalations_views.init_app(app)
     cli.init_app(app)

@@ -50,6 +50,10 @@ class DetailsForm(FlaskForm):
     upn = StringField("Unique Pupil Number (UPN)", widget=GovTextInput(),
                       description="13 characters, like A123456789012. Leave blank if not known.",
                       validators=[Length(max=20)])
+    date_of_birth = LondonDateField("Date of birth", what="date of birth",
+                                    description="For example, 27 3 2019. Leave blank if not known.")
+    expected_date_of_birth = LondonDateField("Expected date of birth (an unborn child)", what="expected date of birth",
+                                             description="Only for a child not yet born, for example 14 6 2027")
     save = SubmitField("Save the details", widget=GovSubmitInput())
 
     @property

@@ -4,6 +4,7 @@ and linking a call is written to the call's."""
 
 from datetime import date, datetime
 
+from dutydesk import rules
 from dutydesk.access import check_may_change
 from dutydesk.children.normalise import (is_unknown_address, is_unknown_name, normalise_address, parse_postcode,
                                          split_name, tidy)
@@ -247,11 +248,29 @@ def _span(from_date: date | None, to_date: date | None, before: str = ", ", afte
     return f"{before}{' '.join(parts)}{after}" if parts else ""
 
 
+#: A detail the correction leaves as it is.
+UNCHANGED = object()
+
+
 def correct_details(child: Child, *, sex: Sex, ethnicity: Ethnicity | None, disabilities: list[Disability] | None,
-                    upn: str, by: User, now: datetime) -> list[str]:
-    """Correct the child's sex, ethnicity, disabilities and UPN (CIN census codes); returns what
-    changed, from what to what, as the record's history says it."""
+                    upn: str, by: User, now: datetime, date_of_birth=UNCHANGED,
+                    expected_date_of_birth=UNCHANGED) -> list[str]:
+    """Correct the child's sex, ethnicity, disabilities, UPN (CIN census codes) and date of birth
+    (or an unborn child's expected date); returns what changed, from what to what, as the
+    record's history says it."""
     check_may_change(by, child, now=now)
+    born = child.date_of_birth if date_of_birth is UNCHANGED else date_of_birth
+    due = child.expected_date_of_birth if expected_date_of_birth is UNCHANGED else expected_date_of_birth
+    today = to_london(now).date()
+    if born is not None and due is not None:
+        raise DomainError("Enter a date of birth, or an unborn child's expected date of birth: not both",
+                          "date_of_birth")
+    if born is not None and not rules.earliest_date_of_birth(today) <= born <= today:
+        raise DomainError(f"The date of birth must be a day in the last {rules.OLDEST_AGE_YEARS} years, "
+                          "and not in the future", "date_of_birth")
+    if due is not None and not today - rules.UNBORN_DUE_WITHIN <= due <= rules.latest_expected_date_of_birth(today):
+        raise DomainError("The expected date of birth must be within 42 weeks of today: once the child is born, "
+                          "enter the date of birth instead", "expected_date_of_birth")
     upn = clean_upn(upn)
     if upn:
         problem = upn_problem(upn)
@@ -270,9 +289,14 @@ def correct_details(child: Child, *, sex: Sex, ethnicity: Ethnicity | None, disa
     change("Ethnicity", child.ethnicity, ethnicity, lambda value: value.label if value else "not yet known")
     change("Disability", child.disabilities, codes, disability_words)
     change("UPN", child.upn, upn or None, lambda value: value or "none")
+    change("Date of birth", child.date_of_birth, born, lambda value: f"{value:%-d %B %Y}" if value else "not known")
+    change("Expected date of birth", child.expected_date_of_birth, due,
+           lambda value: f"{value:%-d %B %Y}" if value else "none")
     if not changes:
         raise DomainError("Nothing was changed: change a detail, or go back to the record", "save")
     child.sex, child.ethnicity, child.disabilities, child.upn = sex, ethnicity, codes, upn or None
+    child.date_of_birth, child.expected_date_of_birth = born, due
+    index_child(child)  # a corrected date of birth finds the child too (the old one still does)
     _record_change(child, action="corrected", by=by, now=now, summary="; ".join(changes))
     db.session.flush()
     return changes

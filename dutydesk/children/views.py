@@ -147,10 +147,13 @@ def correct_details(child_record_id: int):
     if not form.is_submitted():
         form.sex.data, form.ethnicity.data = child.sex.value, child.ethnicity.value if child.ethnicity else ""
         form.disabilities.data, form.upn.data = list(child.disabilities or []), child.upn or ""
+        form.date_of_birth.data, form.expected_date_of_birth.data = child.date_of_birth, child.expected_date_of_birth
 
     def run():
         changes = operations.correct_details(child, sex=form.sex.data, ethnicity=form.ethnicity.data,
                                              disabilities=form.disability_codes, upn=form.upn.data or "",
+                                             date_of_birth=form.date_of_birth.data,
+                                             expected_date_of_birth=form.expected_date_of_birth.data,
                                              by=_me(), now=now_utc())
         flash("Details corrected: " + "; ".join(changes), "success")
 
