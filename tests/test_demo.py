@@ -89,3 +89,25 @@ def test_the_demo_has_an_authorised_assessment_with_a_need_met_and_one_not_yet_a
     html = client.get(f"/cases/{anna.id}").get_data(as_text=True)
     assert "Family support worker, three visits a week" in html and "No school place offered yet" in html
     assert "Closed</strong> on" in client.get(f"/cases/{ruby.id}").get_data(as_text=True)
+
+
+@freeze_time("2026-11-23 11:00:00")
+def test_the_demos_cin_census_is_valid_and_its_data_quality_report_is_empty():
+    import io
+    from pathlib import Path
+
+    from lxml import etree
+
+    from dutydesk.returns.census import CensusYear, children_in_need, write_xml
+    from dutydesk.returns.quality import quality_report
+
+    demo.seed()
+    db.session.flush()
+    year = CensusYear(2026)  # the demo's calls are all in 2026-27
+    report = quality_report(db.session, year)
+    assert report.summary.children == 5 and report.summary.episodes == 5  # the five referred children
+    assert report.problems == []
+    out = io.BytesIO()
+    write_xml(out, children_in_need(db.session, year), year, "309", release="demo", produced_at=now_utc())
+    schema = Path(__file__).resolve().parents[2] / "shared" / "specs" / "cin-census-2025.xsd"
+    assert etree.XMLSchema(etree.parse(str(schema))).validate(etree.fromstring(out.getvalue()))
