@@ -103,10 +103,19 @@ def show_quality():
         page_url=lambda n: url_for("returns.show_quality", year=year.year, la=form.la.data, page=n),
         csv_url=url_for("returns.show_quality", year=year.year, la=form.la.data, format="csv"),
         census_url=url_for("returns.download_census", year=year.year, la=form.la.data),
-        fix_url=lambda problem: url_for(problem.endpoint, **dict(problem.values)))
+        fix_url=_fix_url)
     shown_children = {problem.child_id for problem in shown}
     log_list_view(contact_ids=report.contacts_of(shown_children))
     return page
+
+
+def _fix_url(problem) -> str | None:
+    """Where the problem is put right, if the signed-in person may go there (a director, who
+    changes no record, sees the problem and who puts it right)."""
+    view = current_app.view_functions[problem.endpoint]
+    if not current_user.has_any_role(view.required_permission):
+        return None
+    return url_for(problem.endpoint, **dict(problem.values))
 
 
 def _quality_csv(report):

@@ -93,7 +93,7 @@ def director(people):
 
 
 @freeze_time("2026-05-02 10:00:00")
-def test_the_director_finds_each_problem_with_a_link_to_put_it_right_and_the_view_is_logged(client, director, complete):
+def test_the_director_finds_each_problem_and_who_puts_it_right_and_the_view_is_logged(client, director, complete):
     leo = complete("Leo Martin", ethnicity=None)
     complete("Amira Hassan")
     db.session.commit()
@@ -105,7 +105,9 @@ def test_the_director_finds_each_problem_with_a_link_to_put_it_right_and_the_vie
     summary = BeautifulSoup(page, "html.parser").select_one("#quality-summary").get_text(" ", strip=True)
     assert "holds 2 children and 2 episodes" in summary and "1 problem in the records of 1 child" in summary
     assert "Ethnicity is not recorded" in page
-    assert f'href="/children/{leo.child.child_id}/details"' in page
+    # A director changes no record: told who puts it right; a senior manager gets the link.
+    assert f'href="/children/{leo.child.child_id}/details"' not in page
+    assert "The child&#39;s team or a senior manager puts it right" in page
     views = db.session.scalars(select(RecordView).where(RecordView.is_list.is_(True))).all()
     assert [view.contact_id for view in views] == [leo.contact_id]  # the child shown; not Amira, who is not
 
