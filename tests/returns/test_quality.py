@@ -107,7 +107,7 @@ def test_the_director_finds_each_problem_and_who_puts_it_right_and_the_view_is_l
     assert "Ethnicity is not recorded" in page
     # A director changes no record: told who puts it right; a senior manager gets the link.
     assert f'href="/children/{leo.child.child_id}/details"' not in page
-    assert "The child&#39;s team or a senior manager puts it right" in page
+    assert "The child's team or a senior manager puts it right" in page
     views = db.session.scalars(select(RecordView).where(RecordView.is_list.is_(True))).all()
     assert [view.contact_id for view in views] == [leo.contact_id]  # the child shown; not Amira, who is not
 
