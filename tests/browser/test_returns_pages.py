@@ -14,7 +14,7 @@ from dutydesk.models import Role
 from dutydesk.returns.census import CensusYear
 from dutydesk.rules import financial_year_start
 from tests.factories import create_user
-from tests.returns.test_census import SCHEMA, referred
+from tests.returns.builders import SCHEMA, referred
 
 from .conftest import check_accessibility
 from .test_log_call_flow import sign_in

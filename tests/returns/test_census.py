@@ -2,80 +2,28 @@
 the DfE's schema (../shared/specs/cin-census-2025.xsd); which episodes belong at the year's edges;
 the command's file and summary."""
 
-from datetime import date, datetime, timedelta
-from pathlib import Path
+import io
+from datetime import date
 
 import pytest
 from lxml import etree
 
 from dutydesk.cases import operations as cases
 from dutydesk.casework import operations as casework
-from dutydesk.casework.operations import ClosureCheck, Conclusion
-from dutydesk.clock import LONDON, as_utc
 from dutydesk.extensions import db
-from dutydesk.models import Role, ScreeningOutcome, TeamKind
+from dutydesk.models import ScreeningOutcome
 from dutydesk.models.codes import (
     AbuseCategory,
     AssessmentFactor,
     ClosureReason,
-    Disability,
     Ethnicity,
     PlanKind,
     PrimaryNeed,
     Section47Outcome,
     Sex,
 )
-from dutydesk.returns.census import CensusYear, children_in_need, write_xml
-from tests.factories import child_details, create_contact, create_team, create_user
-
-SCHEMA = Path(__file__).resolve().parents[3] / "shared" / "specs" / "cin-census-2025.xsd"
-YEAR = CensusYear(2025)
-PRODUCED = as_utc(datetime(2026, 5, 1, 9, 30, tzinfo=LONDON))
-
-
-def at(text: str) -> datetime:
-    return as_utc(datetime.fromisoformat(text).replace(tzinfo=LONDON))
-
-
-@pytest.fixture
-def people():
-    centre = create_team("Contact centre", TeamKind.CONTACT_CENTRE)
-    north = create_team("Duty North")
-    return {"team": north, "handler": create_user("handler", (Role.CALL_HANDLER,), centre),
-            "worker": create_user("worker", (Role.DUTY_WORKER,), north),
-            "manager": create_user("manager", (Role.DUTY_MANAGER,), north)}
-
-
-def referred(people, name: str, when: str, *, sex=Sex.MALE, ethnicity=Ethnicity.WHITE_BRITISH,
-             disabilities=("NONE",), upn=None, **details):
-    """A call about the child, referred at `when` (London); the child's record completed."""
-    decided = at(when)
-    contact = create_contact(decided - timedelta(minutes=30), team=people["team"], by=people["handler"],
-                             children=[child_details(name=name, approximate_age=None, **details)])
-    child = contact.children[0]
-    cases.record_screening_decision(contact, child, outcome=ScreeningOutcome.REFERRAL, rationale="Assess",
-                                    by=people["worker"], now=decided)
-    record = child.child
-    record.sex, record.ethnicity, record.upn = sex, ethnicity, upn
-    record.disabilities = list(disabilities) if disabilities is not None else None
-    db.session.flush()
-    return cases.get_referral(child)
-
-
-def assessed(people, referral, started: date, authorised: str, *, factors, need=PrimaryNeed.ABUSE_OR_NEGLECT):
-    now = at(authorised)
-    assessment = casework.start_assessment(referral, started_on=started, by=people["worker"], now=now)
-    casework.record_seen(assessment, child_seen_on=started, is_child_seen_alone=True, carers_seen_on=started,
-                         by=people["worker"], now=now)
-    casework.complete_assessment(assessment, Conclusion(
-        completed_on=now.astimezone(LONDON).date(), requires_service=True, factors=factors, primary_need=need,
-        summary="", needs=["Support at home"]), by=people["worker"], now=now)
-    casework.authorise_assessment(assessment, note="Agreed", by=people["manager"], now=now)
-    return assessment
-
-
-CLOSURE_CHECKS = {name: ClosureCheck(True) for name in ("child_seen_alone", "carers_seen", "home_visited",
-                                                       "professionals_consulted")}
+from dutydesk.returns.census import children_in_need, write_xml
+from tests.returns.builders import CLOSURE_CHECKS, PRODUCED, SCHEMA, YEAR, assessed, at, referred
 
 
 @pytest.fixture
@@ -125,8 +73,6 @@ def year_of_cases(people):
 
 
 def census_bytes() -> bytes:
-    import io
-
     out = io.BytesIO()
     write_xml(out, children_in_need(db.session, YEAR), YEAR, "309", release="test", produced_at=PRODUCED)
     return out.getvalue()

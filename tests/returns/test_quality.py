@@ -1,7 +1,7 @@
 """The census's data-quality report on records each missing one thing, and its pages: who may
 see them, the links to put each problem right, the downloads and the views they log."""
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 from bs4 import BeautifulSoup
@@ -12,12 +12,10 @@ from sqlalchemy import func, select
 from dutydesk.cases import operations as cases
 from dutydesk.extensions import db
 from dutydesk.models import Assessment, Closure, RecordView, Role, ScreeningOutcome
-from dutydesk.models.codes import AssessmentFactor, ClosureReason, Ethnicity
-from dutydesk.returns.census import CensusYear, children_in_need
-from tests.factories import create_team, create_user, sign_in
-from tests.returns.test_census import CLOSURE_CHECKS, SCHEMA, assessed, at, people, referred  # noqa: F401
-
-YEAR = CensusYear(2025)
+from dutydesk.models.codes import AssessmentFactor, ClosureReason
+from dutydesk.returns.census import children_in_need
+from tests.factories import create_user, post_form, sign_in
+from tests.returns.builders import SCHEMA, YEAR, assessed, at, referred
 
 
 def problems_of(referral) -> list[str]:
@@ -152,8 +150,6 @@ def test_a_duty_manager_may_not_see_the_returns(client, people):
 
 @freeze_time("2026-05-02 10:00:00")
 def test_a_missing_date_of_birth_is_put_right_where_its_link_goes_and_the_problem_is_gone(client, people, complete):
-    from tests.factories import post_form
-
     leo = complete("Leo Martin", date_of_birth=None)
     db.session.commit()
     problem = next(p for child in children_in_need(db.session, YEAR) for p in child.problems)
