@@ -521,6 +521,10 @@ class Summary:
 
 
 def _text(parent, tag: str, value) -> None:
+    """The element with its value, a date as the schema writes one; none when there is no value
+    (every element the schema requires is always given one)."""
+    if value is None:
+        return
     element = etree.SubElement(parent, tag)
     element.text = value.isoformat() if isinstance(value, date) else str(value)
 
@@ -530,14 +534,10 @@ def child_element(child: CensusChild):
     element = etree.Element("Child")
     identifiers = etree.SubElement(element, "ChildIdentifiers")
     _text(identifiers, "LAchildID", child.reference)
-    if child.upn:
-        _text(identifiers, "UPN", child.upn)
-    elif child.upn_unknown:
-        _text(identifiers, "UPNunknown", child.upn_unknown)
-    if child.birth_date is not None:
-        _text(identifiers, "PersonBirthDate", child.birth_date)
-    elif child.expected_birth_date is not None:
-        _text(identifiers, "ExpectedPersonBirthDate", child.expected_birth_date)
+    _text(identifiers, "UPN", child.upn)
+    _text(identifiers, "UPNunknown", child.upn_unknown if child.upn is None else None)
+    _text(identifiers, "PersonBirthDate", child.birth_date)
+    _text(identifiers, "ExpectedPersonBirthDate", child.expected_birth_date if child.birth_date is None else None)
     _text(identifiers, "Sex", child.sex)
     characteristics = etree.SubElement(element, "ChildCharacteristics")
     _text(characteristics, "Ethnicity", child.ethnicity or Ethnicity.NOT_OBTAINED)
@@ -556,37 +556,31 @@ def _episode_element(episode: Episode):
     _text(details, "ReferralSource", episode.source)
     if not episode.is_nfa:
         _text(details, "PrimaryNeedCode", episode.primary_need or "N0")
-    if episode.closed_on is not None:
-        _text(details, "CINclosureDate", episode.closed_on)
-        _text(details, "ReasonForClosure", episode.closure_reason)
+    _text(details, "CINclosureDate", episode.closed_on)
+    _text(details, "ReasonForClosure", episode.closure_reason)
     for assessment in episode.assessments:
         element = etree.SubElement(details, "Assessments")
         _text(element, "AssessmentActualStartDate", assessment.started_on)
-        if assessment.authorised_on is not None:
-            _text(element, "AssessmentAuthorisationDate", assessment.authorised_on)
-            if assessment.factors:
-                factors = etree.SubElement(element, "FactorsIdentifiedAtAssessment")
-                for code in assessment.factors:
-                    _text(factors, "AssessmentFactors", code)
+        _text(element, "AssessmentAuthorisationDate", assessment.authorised_on)
+        if assessment.authorised_on is not None and assessment.factors:
+            factors = etree.SubElement(element, "FactorsIdentifiedAtAssessment")
+            for code in assessment.factors:
+                _text(factors, "AssessmentFactors", code)
     for plan in episode.cin_plans:
         element = etree.SubElement(details, "CINPlanDates")
         _text(element, "CINPlanStartDate", plan.started_on)
-        if plan.ended_on is not None:
-            _text(element, "CINPlanEndDate", plan.ended_on)
+        _text(element, "CINPlanEndDate", plan.ended_on)
     for enquiry in episode.enquiries:
         element = etree.SubElement(details, "Section47")
         _text(element, "S47ActualStartDate", enquiry.started_on)
-        if enquiry.conference_target_on is not None:
-            _text(element, "InitialCPCtarget", enquiry.conference_target_on)
-        if enquiry.conference_on is not None:
-            _text(element, "DateOfInitialCPC", enquiry.conference_on)
+        _text(element, "InitialCPCtarget", enquiry.conference_target_on)
+        _text(element, "DateOfInitialCPC", enquiry.conference_on)
         _text(element, "ICPCnotRequired", "true" if enquiry.is_conference_not_required else "false")
     _text(details, "ReferralNFA", "true" if episode.is_nfa else "false")
     for plan in episode.cp_plans:
         element = etree.SubElement(details, "ChildProtectionPlans")
         _text(element, "CPPstartDate", plan.started_on)
-        if plan.ended_on is not None:
-            _text(element, "CPPendDate", plan.ended_on)
+        _text(element, "CPPendDate", plan.ended_on)
         # The schema requires both categories: a plan recorded without one (a problem, 8905) is sent
         # as "multiple or not recommended" rather than as an invalid file.
         _text(element, "InitialCategoryOfAbuse", plan.initial_category or AbuseCategory.MULTIPLE)
