@@ -196,7 +196,7 @@ def page_forms(app, world, browsers):
             response = browsers[username].open("GET", url, rule.endpoint)
             if response.status_code == 404:  # the ids do not go together: no such page for anyone
                 break
-            if response.status_code != 200:
+            if response.status_code != 200 or response.mimetype != "text/html":  # a download holds no form
                 continue
             for form in forms_on(url, response.get_data(as_text=True), username):
                 found.setdefault((form.action, username, tuple(c.name for c in form.controls)), form)
