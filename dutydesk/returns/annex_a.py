@@ -7,15 +7,15 @@ conferences) and List 6 (children in need). Each has Annex A's column headings i
 and its codes as the template writes them (models/codes.py, ANNEX_A_*).
 
 Which version. Ofsted's own guidance page could not be read from here; the headings, their order
-and the codes are those of the ILACS Annex A template (lists 1 to 11, in use since 2019-20) as the
-sector's tools for it hold them: Social Finance's liia-tools (annex_a_pipeline/spec/pipeline.yml
-and Annex_A_schema.yml, which also carry the 2023-24 code 5D, early help) and Data to Insight's
-Standard Safeguarding Dataset queries. Where those differ from what issue 13 remembered, the
-template wins: List 4 asks "Does the Child have a Disability" and "Was the child assessed as
-requiring LA children's social care support?"; List 5 asks the disability and the numbers of
-section 47 enquiries and of conferences in the last 12 months; List 6 asks the disability, "CIN
-Start Date", "Primary Need Code", "Date Child Was Last Seen", "CIN Closure Date" and "Reason for
-Closure" (and has no "Date of latest referral").
+and the codes are those of the ILACS Annex A template (lists 1 to 11) as the sector's tools for it
+hold them: Social Finance's liia-tools (annex_a_pipeline/spec/pipeline.yml and Annex_A_schema.yml,
+the latest, which carry the census's newer codes 5D, early help, and RC9) and Data to Insight's
+Standard Safeguarding Dataset queries (January 2024). Where those differ from what issue 13
+remembered, the template wins: List 4 asks "Does the Child have a Disability" and "Was the child
+assessed as requiring LA children's social care support?"; List 5 asks the disability and the
+numbers of section 47 enquiries and of conferences in the last 12 months; List 6 asks the
+disability, "CIN Start Date", "Primary Need Code", "Date Child Was Last Seen", "CIN Closure Date"
+and "Reason for Closure" (and has no "Date of latest referral").
 
 What dutydesk cannot fill. Every column has a value from dutydesk's records where the record
 holds one; none is invented. Annex A's "d) Neither" gender and List 6's "a) Looked after child"
