@@ -250,6 +250,15 @@ def earliest_date_of_birth(today: date) -> date:
     return date(year, 3, 1) if (today.month, today.day) == (2, 29) else today.replace(year=year)
 
 
+def age_on(date_of_birth: date, day: date) -> int | None:
+    """Whole years of age on `day` (Annex A's "Age of Child (Years)", at the date of the event): a
+    birthday not yet reached that year does not count, and a child born on 29 February turns a
+    year older on 1 March in other years. None for a child not yet born that day."""
+    if date_of_birth > day:
+        return None
+    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+
+
 def latest_expected_date_of_birth(today: date) -> date:
     """The furthest ahead an unborn child's expected date of birth may lie (see UNBORN_DUE_WITHIN)."""
     return today + UNBORN_DUE_WITHIN

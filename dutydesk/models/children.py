@@ -53,7 +53,12 @@ class Child(db.Model):
 
     @property
     def reference(self) -> str:
-        return f"CH{self.id:06d}"
+        return self.reference_of(self.id)
+
+    @staticmethod
+    def reference_of(child_id: int) -> str:
+        """The reference staff know a record by, CH000012, from its id (Annex A's Child Unique ID too)."""
+        return f"CH{child_id:06d}"
 
     @property
     def current_names(self) -> list["ChildName"]:

@@ -257,3 +257,98 @@ class Section47Outcome(LabelledEnum):
 class PlanKind(LabelledEnum):
     CHILD_PROTECTION = ("cp", "Child protection plan")
     CHILD_IN_NEED = ("cin", "Child in need plan")
+
+
+class CaseStatus(LabelledEnum):
+    """Ofsted's Annex A List 6 "Case Status": where a child in need's case stood at a day's end."""
+
+    LOOKED_AFTER = ("looked_after", "Looked after child")
+    CHILD_PROTECTION_PLAN = ("cp_plan", "Child protection plan")
+    CHILD_IN_NEED_PLAN = ("cin_plan", "Child in need plan")
+    OPEN_ASSESSMENT = ("open_assessment", "Open assessment")
+    CLOSED = ("closed", "Closed episode")
+
+
+# --- Ofsted's Annex A: each code as its lists write it ----------------------------------------------
+#
+# Annex A's template writes the census codes as its drop-down lists give them, a letter first
+# ("a) Male", "q) 6: Police"). These are the values of the ILACS Annex A template (lists 1 to 11)
+# as the sector's own tools for it read and write them (returns/annex_a.py says which); every
+# member of each vocabulary has one, so that no code is ever silently left blank.
+
+#: Annex A's yes / no / unknown answers.
+ANNEX_A_YES, ANNEX_A_NO, ANNEX_A_UNKNOWN = "a) Yes", "b) No", "c) Unknown"
+
+#: Annex A "Gender" from the CIN census Sex (Annex A's "d) Neither" has no Sex code).
+ANNEX_A_GENDER = {Sex.MALE: "a) Male", Sex.FEMALE: "b) Female", Sex.UNKNOWN: "c) Not stated/recorded"}
+
+#: Annex A "Ethnicity". The template letters both REFU and NOBT "s)".
+ANNEX_A_ETHNICITY = {
+    Ethnicity.WHITE_BRITISH: "a) WBRI", Ethnicity.WHITE_IRISH: "b) WIRI", Ethnicity.IRISH_TRAVELLER: "c) WIRT",
+    Ethnicity.WHITE_OTHER: "d) WOTH", Ethnicity.GYPSY_ROMA: "e) WROM", Ethnicity.WHITE_BLACK_CARIBBEAN: "f) MWBC",
+    Ethnicity.WHITE_BLACK_AFRICAN: "g) MWBA", Ethnicity.WHITE_ASIAN: "h) MWAS", Ethnicity.MIXED_OTHER: "i) MOTH",
+    Ethnicity.INDIAN: "j) AIND", Ethnicity.PAKISTANI: "k) APKN", Ethnicity.BANGLADESHI: "l) ABAN",
+    Ethnicity.ASIAN_OTHER: "m) AOTH", Ethnicity.CARIBBEAN: "n) BCRB", Ethnicity.AFRICAN: "o) BAFR",
+    Ethnicity.BLACK_OTHER: "p) BOTH", Ethnicity.CHINESE: "q) CHNE", Ethnicity.OTHER: "r) OOTH",
+    Ethnicity.REFUSED: "s) REFU", Ethnicity.NOT_OBTAINED: "s) NOBT",
+}
+
+#: Annex A "Contact Source" and "Referral Source" from the CIN census referral source.
+ANNEX_A_SOURCE = {
+    ReferralSource.FAMILY: "a) 1A: Individual", ReferralSource.ACQUAINTANCE: "b) 1B: Individual",
+    ReferralSource.SELF: "c) 1C: Individual", ReferralSource.OTHER_INDIVIDUAL: "d) 1D: Individual",
+    ReferralSource.SCHOOLS: "e) 2A: Schools", ReferralSource.EDUCATION_SERVICES: "f) 2B: Education services",
+    ReferralSource.GP: "g) 3A: Health services", ReferralSource.HEALTH_VISITOR: "h) 3B: Health services",
+    ReferralSource.SCHOOL_NURSE: "i) 3C: Health services",
+    ReferralSource.OTHER_PRIMARY_HEALTH: "j) 3D: Health services",
+    ReferralSource.A_AND_E: "k) 3E: Health services", ReferralSource.OTHER_HEALTH: "l) 3F: Health services",
+    ReferralSource.HOUSING: "m) 4: Housing", ReferralSource.LA_SOCIAL_CARE: "n) 5A: LA services",
+    ReferralSource.OTHER_INTERNAL_LA: "o) 5B: LA services", ReferralSource.EXTERNAL_LA: "p) 5C: LA services",
+    ReferralSource.EARLY_HELP: "p1) 5D: LA services", ReferralSource.POLICE: "q) 6: Police",
+    ReferralSource.OTHER_LEGAL: "r) 7: Other legal agency", ReferralSource.OTHER: "s) 8: Other",
+    ReferralSource.ANONYMOUS: "t) 9: Anonymous", ReferralSource.UNKNOWN: "u) 10: Unknown",
+}
+
+#: Annex A "Primary Need Code".
+ANNEX_A_PRIMARY_NEED = {
+    PrimaryNeed.ABUSE_OR_NEGLECT: "N1 - Abuse or neglect", PrimaryNeed.CHILDS_DISABILITY: "N2 - Child's disability",
+    PrimaryNeed.PARENTAL_DISABILITY: "N3 - Parental disability or illness",
+    PrimaryNeed.ACUTE_STRESS: "N4 - Family in acute stress", PrimaryNeed.FAMILY_DYSFUNCTION: "N5 - Family dysfunction",
+    PrimaryNeed.SOCIALLY_UNACCEPTABLE_BEHAVIOUR: "N6 - Socially unacceptable behaviour",
+    PrimaryNeed.LOW_INCOME: "N7 - Low income", PrimaryNeed.ABSENT_PARENTING: "N8 - Absent parenting",
+    PrimaryNeed.NOT_IN_NEED: "N9 - Cases other than children in need", PrimaryNeed.NOT_STATED: "N0 - Not stated",
+}
+
+#: Annex A "Reason for Closure".
+ANNEX_A_CLOSURE_REASON = {
+    ClosureReason.ADOPTED: "RC1 - Adopted", ClosureReason.DIED: "RC2 - Died",
+    ClosureReason.CHILD_ARRANGEMENTS_ORDER: "RC3 - Child arrangements order",
+    ClosureReason.SPECIAL_GUARDIANSHIP: "RC4 - Special guardianship order",
+    ClosureReason.ANOTHER_LA: "RC5 - Transferred to services of another local authority",
+    ClosureReason.ADULT_SERVICES: "RC6 - Transferred to adult social care services",
+    ClosureReason.CEASED: "RC7 - Services ceased for any other reason, including child no longer in need",
+    ClosureReason.NFA_AFTER_ASSESSMENT: "RC8 - Case closed after assessment, no further action",
+    ClosureReason.EARLY_HELP_AFTER_ASSESSMENT: "RC9 - Case closed after assessment, referred to early help",
+}
+
+#: Annex A "Case Status".
+ANNEX_A_CASE_STATUS = {
+    CaseStatus.LOOKED_AFTER: "a) Looked after child", CaseStatus.CHILD_PROTECTION_PLAN: "b) Child Protection plan",
+    CaseStatus.CHILD_IN_NEED_PLAN: "c) Child in need plan", CaseStatus.OPEN_ASSESSMENT: "d) Open assessment",
+    CaseStatus.CLOSED: "e) Closed episode",
+}
+
+
+def annex_a_yes_no(answer: bool | None) -> str | None:
+    """Annex A's "a) Yes" or "b) No"; None (a blank) when there is no answer yet."""
+    if answer is None:
+        return None
+    return ANNEX_A_YES if answer else ANNEX_A_NO
+
+
+def annex_a_disability(codes: list[str] | None) -> str:
+    """Annex A "Does the Child have a Disability" from the CIN census codes: none recorded yet is
+    Annex A's own "c) Unknown"."""
+    if not codes:
+        return ANNEX_A_UNKNOWN
+    return ANNEX_A_NO if codes == [Disability.NONE.value] else ANNEX_A_YES

@@ -28,17 +28,20 @@ class PeriodDateField(LondonDateField):
         super().process_formdata(valuelist)
 
 
-class PeriodForm(Form):
+class DatesForm(Form):
+    """A period of London dates, its first and last days included: this financial year so far
+    unless the query string names one. Forms that share a page take a prefix of their own
+    (`prefix="annex"`: ?annex-from=...&annex-to=...)."""
+
     first = PeriodDateField("From", what="first day", name="from")
     last = PeriodDateField("To", what="last day", name="to")
-    team = SelectField("Team", widget=GovSelect(), default=ALL_TEAMS, validate_choice=False)
 
-    def __init__(self, formdata, teams, today: date):
-        super().__init__(formdata)
-        self.team.choices = [(ALL_TEAMS, "All teams")] + [
-            (str(team.id), team.name if team.is_active else f"{team.name} (closed)") for team in teams]
+    def __init__(self, formdata, today: date, **kwargs):
+        super().__init__(formdata, **kwargs)
         self.today = today
-        if formdata.get("from") is None and formdata.get("to") is None:
+        #: Whether the query string names the period, or it is the default.
+        self.is_asked = formdata.get(self.first.name) is not None or formdata.get(self.last.name) is not None
+        if not self.is_asked:
             self.first.data, self.last.data = this_financial_year(today)
 
     def validate_last(self, field):
@@ -48,6 +51,17 @@ class PeriodForm(Form):
             raise ValidationError("Enter the last day of the period")
         if field.data is not None and self.first.data is not None and field.data < self.first.data:
             raise ValidationError("The last day must be the same as the first day or after it")
+
+
+class PeriodForm(DatesForm):
+    """The statistics' period, and one team or all."""
+
+    team = SelectField("Team", widget=GovSelect(), default=ALL_TEAMS, validate_choice=False)
+
+    def __init__(self, formdata, teams, today: date):
+        super().__init__(formdata, today)
+        self.team.choices = [(ALL_TEAMS, "All teams")] + [
+            (str(team.id), team.name if team.is_active else f"{team.name} (closed)") for team in teams]
 
     def validate_team(self, field):
         if field.data not in {value for value, _ in field.choices}:

@@ -197,14 +197,20 @@ def _contact_children_rows(calls):
             .where(ContactChild.contact_id.in_(calls)))
 
 
+def repeat_window_opens(day, months: int = rules.REPEAT_CONTACTS_MONTHS):
+    """SQL: the first date of the window of earlier events counted with an event on the date
+    column `day` (Annex A's "in the last 12 months"): the same date `months` months before."""
+    if months % 12:
+        raise ValueError("repeat events are counted over whole years")
+    return years_before(day, months // 12)
+
+
 def _repeat_referral_rows(period: Period, months: int = rules.REPEAT_CONTACTS_MONTHS, *columns):
     """The referrals dated in the period of a child referred within `months` months before."""
     earlier = Referral.__table__.alias("earlier")
     earlier_child = ContactChild.__table__.alias("earlier_child")
     earlier_record = Child.__table__.alias("earlier_record")
-    if months % 12:
-        raise ValueError("repeat referrals are counted over whole years")
-    window_start = years_before(Referral.referred_on, months // 12)
+    window_start = repeat_window_opens(Referral.referred_on, months)
     query = (_referrals_of_children(*columns)
              .where(Referral.referred_on >= period.first, Referral.referred_on <= period.last,
                     exists().where(and_(

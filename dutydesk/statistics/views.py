@@ -1,8 +1,12 @@
 """The director's and senior managers' statistics: Rec 29 for a period and team, with contacts,
 repeat referrals, timeliness and the month-by-month trend; the children behind every figure;
-and each table as CSV or Excel. Everything here reads through the reporting session."""
+each table as CSV or Excel; and Ofsted's Annex A for a period. Everything here reads through the
+reporting session."""
 
-from flask import Blueprint, redirect, render_template, request, url_for
+import tempfile
+from collections.abc import Iterable, Iterator
+
+from flask import Blueprint, redirect, render_template, request, send_file, url_for
 
 from dutydesk import permissions
 from dutydesk.access import requires
@@ -10,15 +14,20 @@ from dutydesk.clock import now_utc, to_london
 from dutydesk.inputs import parse_id
 from dutydesk.models import ObligationKind
 from dutydesk.pages import log_list_view
+from dutydesk.returns import annex_a
 from dutydesk.statistics import chart, queries, reporting
-from dutydesk.statistics.downloads import Share, Table, respond
-from dutydesk.statistics.forms import ALL_TEAMS, PeriodForm, quick_periods
+from dutydesk.statistics.downloads import XLSX_TYPE, Share, Table, respond
+from dutydesk.statistics.forms import ALL_TEAMS, DatesForm, PeriodForm, quick_periods
 from dutydesk.statistics.rec29 import Measure, Period
 
 bp = Blueprint("statistics", __name__)
 
 FORMATS = ("csv", "xlsx")
 TABLES = ("rec29", "timeliness", "trend")
+#: The prefix of the Annex A form's fields, beside the statistics' own: ?annex-from=...&annex-to=...
+ANNEX_A = "annex"
+#: A download naming many children logs them this many calls at a time.
+LOG_BATCH = 500
 
 
 class Chosen:
@@ -70,8 +79,15 @@ def _figure_url(chosen: Chosen, measure: Measure, period: Period | None = None, 
 
 
 def _invalid(chosen: Chosen):
-    return render_template("statistics/show_statistics.html", chosen=chosen, form=chosen.form,
-                           quick=_quick_links(chosen)), 200
+    return _page(chosen, _annex_form(chosen))
+
+
+def _annex_form(chosen: Chosen) -> DatesForm:
+    """The Annex A form: the period its fields name, else the statistics' period shown."""
+    form = DatesForm(request.args, chosen.as_at, prefix=ANNEX_A)
+    if not form.is_asked and chosen.is_valid:
+        form.first.data, form.last.data = chosen.period.first, chosen.period.last
+    return form
 
 
 def _quick_links(chosen: Chosen) -> list[tuple[str, str]]:
@@ -85,12 +101,19 @@ def _quick_links(chosen: Chosen) -> list[tuple[str, str]]:
 @requires(permissions.VIEW_STATISTICS, no_record=True)
 def show_statistics():
     chosen = Chosen()
+    return _page(chosen, _annex_form(chosen))
+
+
+def _page(chosen: Chosen, annex_form: DatesForm):
+    """The statistics for the period chosen (or only the form, saying what is wrong with it), with
+    the Annex A form."""
+    common = {"chosen": chosen, "form": chosen.form, "quick": _quick_links(chosen), "annex_form": annex_form}
     if not chosen.is_valid:
-        return _invalid(chosen)
+        return render_template("statistics/show_statistics.html", **common), 200
     report = queries.get_report(chosen.session, chosen.period, chosen.as_at)
     trend = queries.list_trend(chosen.session, chosen.period, chosen.as_at)
     return render_template(
-        "statistics/show_statistics.html", chosen=chosen, form=chosen.form, quick=_quick_links(chosen),
+        "statistics/show_statistics.html", **common,
         report=report, trend=trend, trend_chart=_trend_chart(trend, chosen), series=_trend_series(trend),
         states=queries.CLOCK_STATES, Measure=Measure, chart_swatch=chart.legend_swatch,
         figure_url=lambda measure, period=None, **more: _figure_url(chosen, measure, period, **more),
@@ -250,3 +273,43 @@ def download_children():
     response = respond(table, file_format, chosen.filename(figure.measure.value))
     log_list_view(contact_ids=found.contact_ids)
     return response
+
+
+# --- Ofsted's Annex A -------------------------------------------------------------------------------
+
+
+@bp.route("/statistics/annex-a")
+@requires(permissions.VIEW_STATISTICS, no_record=True)
+def download_annex_a():
+    """Ofsted's Annex A for the period the form names (?annex-from=...&annex-to=...), as an Excel
+    workbook written to a temporary file and sent from it; logged as a list view of every child in
+    it. A period that is not one comes back on the statistics page, the reason beside its field."""
+    chosen = Chosen()
+    form = _annex_form(chosen)
+    if not form.validate():
+        return _page(chosen, form)
+    period = Period(form.first.data, form.last.data)
+    workbook = tempfile.TemporaryFile()
+    try:
+        summary = annex_a.write_workbook(chosen.session, period, workbook)
+        for contact_ids in _batches(summary.contact_ids, LOG_BATCH):
+            log_list_view(contact_ids=contact_ids)
+        workbook.seek(0)
+    except BaseException:
+        workbook.close()
+        raise
+    response = send_file(workbook, mimetype=XLSX_TYPE, as_attachment=True, etag=False,
+                         download_name=f"annex-a-{period.first.isoformat()}-to-{period.last.isoformat()}.xlsx")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _batches(ids: Iterable[int], size: int) -> Iterator[list[int]]:
+    batch = []
+    for number in ids:
+        batch.append(number)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

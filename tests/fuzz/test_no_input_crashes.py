@@ -53,6 +53,8 @@ QUERY_ARGUMENTS = {
     "user": lambda world: [str(u) for u in world["user_id"]],
     "from": lambda world: ["2026-04-01", "1", "4", "2026", "2026-02-30", "0001-01-01"],
     "to": lambda world: ["2026-04-30", "30", "4", "2026", "9999-12-31"],
+    "annex-from": lambda world: ["2026-04-01", "1", "4", "2026", "2026-02-30", "0001-01-01"],
+    "annex-to": lambda world: ["2026-04-30", "30", "4", "2026", "9999-12-31"],
     "figure": lambda world: ["referred", "requiring", "provided", "yet_to_be_met", "repeat_referred", "contacts",
                              "contacts_referred", "clocks"],
     "state": lambda world: ["met_on_time", "met_late", "open", "withdrawn"],
