@@ -55,7 +55,8 @@ def _complete_records(children) -> None:
     call form, and nobody has yet corrected the records by hand). Demo only."""
     for child in children:
         details = CHILDREN_DETAILS.get(child.display_name)
-        if details is None:
+        if details is None:  # the anonymous call's toddler: asked about, not yet known
+            child.ethnicity = Ethnicity.NOT_OBTAINED
             continue
         child.sex, child.ethnicity, disabilities, serial = details
         child.disabilities = [code.value for code in disabilities]
@@ -210,6 +211,10 @@ def seed() -> str:
                                     now=ago(minutes=100))
     cases.request_transfer(cases.get_referral(late.children[0]), to_team=north,
                            reason="Family moved to a flat in Tottenham", by=south_manager, now=ago(minutes=90))
+    # Both assessments begin the day of the referral, whoever is to hold the case.
+    for referred_call, by in ((accepted, manager), (late, south_manager)):
+        casework.start_assessment(cases.get_referral(referred_call.children[0]),
+                                  started_on=to_london(ago(minutes=80)).date(), by=by, now=ago(minutes=80))
     # R2.5: one child known under two spellings, the failure the inquiry was about. Anna Kouao's
     # referral is open in North; a later call about "Ana Kouao", with the same date of birth and
     # address, is handed to South. Each call has made a child's record of its own: the demo's calls
@@ -253,6 +258,8 @@ def seed() -> str:
     casework.record_not_yet(assessment.needs[1], reason="No school place offered yet: the admissions team "
                                                         "replies within ten school days", by=worker,
                             now=ago(hours=2))
+    casework.start_plan(anna_case, kind=PlanKind.CHILD_IN_NEED, started_on=day_of(ago(hours=2)), category=None,
+                        by=worker, now=ago(hours=1))
     # A case closed after its assessment: deliberate harm was alleged, so each R26/40 check is
     # answered before it closes, one of them with the reason it was not done.
     closed = call(60 * 24 * 21, child("Ruby Adams", 7, "8 Dongola Road, London N17"),

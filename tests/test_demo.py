@@ -1,5 +1,7 @@
 """`make run` seeds demo data: it must load on an empty database and show every kind of work."""
 
+from datetime import date
+
 from freezegun import freeze_time
 
 from dutydesk import demo, rules
@@ -92,7 +94,7 @@ def test_the_demo_has_an_authorised_assessment_with_a_need_met_and_one_not_yet_a
 
 
 @freeze_time("2026-11-23 11:00:00")
-def test_the_demos_cin_census_is_valid_and_its_data_quality_report_is_empty():
+def test_the_demos_returns_are_clean_the_census_valid_with_no_problem_and_annex_a_with_nothing_missing(tmp_path):
     import io
     from pathlib import Path
 
@@ -111,3 +113,10 @@ def test_the_demos_cin_census_is_valid_and_its_data_quality_report_is_empty():
     write_xml(out, children_in_need(db.session, year), year, "309", release="demo", produced_at=now_utc())
     schema = Path(__file__).resolve().parents[2] / "shared" / "specs" / "cin-census-2025.xsd"
     assert etree.XMLSchema(etree.parse(str(schema))).validate(etree.fromstring(out.getvalue()))
+
+    from dutydesk.returns.annex_a import write_workbook
+    from dutydesk.statistics.rec29 import Period
+
+    summary = write_workbook(db.session, Period(year.first, date(2026, 11, 23)), str(tmp_path / "annex-a.xlsx"))
+    assert [(found.sheet, found.rows > 0, found.missing) for found in summary.lists] == [
+        ("List 1", True, 0), ("List 3", True, 0), ("List 4", True, 0), ("List 5", True, 0), ("List 6", True, 0)]

@@ -22,8 +22,9 @@ holds one; none is invented. Annex A's "d) Neither" gender and List 6's "a) Look
 case status are never written: the CIN census Sex has no such code, and dutydesk holds no
 looked-after children. A column left empty is counted, when Annex A's template takes no blank
 there, as a row with a required value missing (the ethnicity not yet asked; a child in need's
-primary need before the assessment concludes; a case status dutydesk cannot tell, an open case
-with neither plan nor open assessment; an open case with no named worker).
+case status dutydesk cannot tell, an open case with neither plan nor open assessment). A child in
+need's primary need before any assessment concludes is written N0, "not stated", as the census
+writes it; an open case with no named worker is written "Unallocated" (R54).
 
 How rows are chosen, for a period of London dates [first, last]:
 
@@ -83,6 +84,7 @@ from dutydesk.models.codes import (
     ANNEX_A_SOURCE,
     CaseStatus,
     PlanKind,
+    PrimaryNeed,
     annex_a_disability,
     annex_a_yes_no,
 )
@@ -178,6 +180,16 @@ def _case_joins(query):
             .outerjoin(worker, and_(worker.id == Referral.worker_id, worker.is_active.is_(True))))
 
 
+#: What Annex A's "Allocated Worker" says of an open case with no named worker (R54: it is the fact
+#: an inspector looks for, not a blank to fill).
+UNALLOCATED = "Unallocated"
+
+
+def _worker(row) -> str | None:
+    """The named worker; for an open case without one, that it is unallocated."""
+    return row.worker or (UNALLOCATED if row.is_open else None)
+
+
 def _person_cells(row, on: date) -> list:
     born = row.date_of_birth
     return [Child.reference_of(row.child), ANNEX_A_GENDER[row.sex], ANNEX_A_ETHNICITY.get(row.ethnicity), born,
@@ -238,7 +250,7 @@ def _referrals(period: Period):
 def _referral_cells(row, period: Period) -> list:
     is_nfa = row.is_nfa and (row.nfa_at is None or row.nfa_at < period.ends)
     return [*_person_cells(row, row.referred_on), row.referred_on, ANNEX_A_SOURCE[row.source],
-            annex_a_yes_no(is_nfa), row.earlier, row.team, row.worker]
+            annex_a_yes_no(is_nfa), row.earlier, row.team, _worker(row)]
 
 
 REFERRALS = AnnexList("List 3", "referrals", (
@@ -263,7 +275,7 @@ def _assessment_cells(row, period: Period) -> list:
     authorised = _on_or_before(row.authorised_on, period.last)
     return [*_person_cells(row, row.started_on), annex_a_disability(row.disabilities), row.started_on,
             annex_a_yes_no(_on_or_before(row.child_seen_on, period.last) is not None), authorised,
-            annex_a_yes_no(row.requires_service if authorised is not None else None), row.team, row.worker]
+            annex_a_yes_no(row.requires_service if authorised is not None else None), row.team, _worker(row)]
 
 
 ASSESSMENTS = AnnexList("List 4", "assessments", (
@@ -311,7 +323,7 @@ def _section47_cells(row, period: Period) -> list:
     return [*_person_cells(row, row.started_on), annex_a_disability(row.disabilities), row.started_on,
             annex_a_yes_no(None if decided is None else not decided.needs_conference), held,
             annex_a_yes_no(bool(row.has_plan) if held is not None else None), row.earlier_enquiries,
-            row.earlier_conferences, row.team, row.worker]
+            row.earlier_conferences, row.team, _worker(row)]
 
 
 SECTION47S = AnnexList("List 5", "section 47 enquiries and conferences", (
@@ -376,9 +388,9 @@ def _child_in_need_cells(row, period: Period) -> list:
     closed = _on_or_before(row.closed_on, period.last)
     need = row.primary_need
     return [*_person_cells(row, row.referred_on), annex_a_disability(row.disabilities), row.referred_on,
-            ANNEX_A_PRIMARY_NEED[need] if need is not None else None, max(seen) if seen else None, closed,
+            ANNEX_A_PRIMARY_NEED[need or PrimaryNeed.NOT_STATED], max(seen) if seen else None, closed,
             ANNEX_A_CLOSURE_REASON[row.closure_reason] if closed is not None else None,
-            ANNEX_A_CASE_STATUS[CaseStatus(row.status)] if row.status is not None else None, row.team, row.worker]
+            ANNEX_A_CASE_STATUS[CaseStatus(row.status)] if row.status is not None else None, row.team, _worker(row)]
 
 
 CHILDREN_IN_NEED = AnnexList("List 6", "children in need", (

@@ -243,10 +243,10 @@ def test_every_sheet_has_annex_as_headings_in_order_and_rows_worked_out_by_hand(
     assert cell.is_date and cell.number_format == "dd/mm/yyyy"
     assert book["List 1"]["D2"].is_date
 
-    # Amira has no ethnicity (required); Kai's two open cases have no worker (required while open),
-    # and on List 6 no primary need and no status either.
+    # Amira has no ethnicity (required); Kai's two open cases have no named worker ("Unallocated",
+    # R54) and no assessment yet (primary need N0, not stated), so on List 6 no status either.
     assert [(found.sheet, found.rows, found.missing) for found in summary.lists] == [
-        ("List 1", 5, 1), ("List 3", 4, 2), ("List 4", 2, 0), ("List 5", 1, 0), ("List 6", 4, 2)]
+        ("List 1", 5, 1), ("List 3", 4, 0), ("List 4", 2, 0), ("List 5", 1, 0), ("List 6", 4, 2)]
     assert len(summary.children) == 4  # Leo, Amira, Mia and Kai (his two records one child)
 
 
@@ -278,9 +278,9 @@ def test_a_merged_record_is_counted_as_the_record_it_joined():
     # counting the first; born on 29 February 2020, he was 6 on 2 and on 20 May 2026.
     assert kai == [
         [world.kai.reference, "a) Male", "n) BCRB", date(2020, 2, 29), 6, date(2026, 5, 2),
-         "e) 2A: Schools", "b) No", 0, "Duty North", None],
+         "e) 2A: Schools", "b) No", 0, "Duty North", "Unallocated"],
         [world.kai.reference, "a) Male", "n) BCRB", date(2020, 2, 29), 6, date(2026, 5, 20),
-         "e) 2A: Schools", "b) No", 1, "Duty North", None]]
+         "e) 2A: Schools", "b) No", 1, "Duty North", "Unallocated"]]
     assert world.kai_again.reference not in {row[0] for sheet in HEADINGS for row in rows(book, sheet)}
     assert [row[5] for row in rows(book, "List 6") if row[0] == world.kai.reference] == ["a) Yes", "a) Yes"]
 
@@ -295,7 +295,7 @@ def test_the_lists_read_as_they_would_have_on_the_periods_last_day():
         ["b) No", date(2026, 4, 15), "a) Yes", None, None]]
     assert [row[5:10] for row in rows(book, "List 5")] == [["b) No", date(2026, 4, 16), "b) No", None, None]]
     assert [row[7:12] for row in rows(book, "List 6") if row[0] == world.leo.reference] == [
-        [None, date(2026, 4, 20), None, None, "d) Open assessment"]]
+        ["N0 - Not stated", date(2026, 4, 20), None, None, "d) Open assessment"]]
 
 
 def test_the_command_writes_the_workbook_and_says_what_is_in_it(app, tmp_path):
@@ -314,7 +314,7 @@ def test_the_command_writes_the_workbook_and_says_what_is_in_it(app, tmp_path):
     assert "Children: 4" in lines
     assert "List 1 (contacts): 5 rows, 1 with a required value missing" in lines
     assert "List 6 (children in need): 4 rows, 2 with a required value missing" in lines
-    assert "In all: 16 rows, 5 with a required value missing" in lines
+    assert "In all: 16 rows, 3 with a required value missing" in lines
 
     refused = app.test_cli_runner().invoke(args=["export", "annex-a", "--from", "2026-06-30", "--to", "2026-04-01",
                                                  "-o", str(tmp_path / "other.xlsx")])
