@@ -83,3 +83,12 @@ def test_the_database_lets_drafts_be_purged_and_still_refuses_to_delete_a_record
         db.session.execute(delete(ContactEvent))
     db.session.rollback()
     assert db.session.scalar(select(ContactEvent.id).limit(1)) is not None
+
+
+def test_flask_purge_drafts_purges_them_at_once_and_says_how_many(app, author):
+    keep(author, now_utc() - timedelta(days=8), "/old")
+    keep(author, now_utc() - timedelta(days=1), "/new")
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["purge-drafts"])
+    assert result.exit_code == 0 and "Purged 1 kept form draft(s) 7 or more day(s) old." in result.output
+    assert kept() == ["/new"]
