@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 from dutydesk import rules
 from dutydesk.extensions import db
 from dutydesk.governance import operations
-from dutydesk.governance.jobs import produce_monthly_report, remind_of_missing_audit
+from dutydesk.governance.jobs import governance_job, produce_monthly_report, remind_of_missing_audit
 from dutydesk.governance.questions import QUESTIONS
 from dutydesk.models import AuditAnswer, AuditJudgement, AuditReminder, MonthlyReport, Notice
+from dutydesk.scheduler import JOBS
 from tests.factories import at
 
 from .conftest import refer
@@ -70,3 +71,8 @@ def test_a_quarter_with_an_audit_completed_is_not_reminded(world):
 
     assert remind_of_missing_audit(at("2026-10-01 09:00", "Europe/London")) is None
     assert db.session.scalar(select(func.count()).select_from(AuditReminder)) == 0
+
+
+def test_the_scheduler_looks_every_five_minutes_so_the_report_is_made_by_five_past_nine(app):
+    assert (governance_job, "GOVERNANCE_INTERVAL_SECONDS") in JOBS
+    assert app.config["GOVERNANCE_INTERVAL_SECONDS"] == 300
