@@ -268,12 +268,14 @@ def seed() -> str:
                                              "record each call.", by=manager, now=ago(hours=1))
     report = governance.make_monthly_report(rules.latest_month_reported(now), now=now)
     audit = governance.draw_audit(rules.quarter_start(today), size=3, by=senior, now=ago(minutes=30))
+    first = audit.files[0]
+    signed = AuditAnswer.YES if first.referral_id == anna_case.id else AuditAnswer.NO
     governance.record_finding(
-        audit.files[0], judgement=AuditJudgement.REQUIRES_IMPROVEMENT,
+        first, judgement=AuditJudgement.REQUIRES_IMPROVEMENT,
         answers={"records_checked": AuditAnswer.YES, "child_seen": AuditAnswer.YES, "timescales_met": AuditAnswer.YES,
-                 "purpose_clear": AuditAnswer.NO, "supervised": AuditAnswer.NO},
-        findings="The work is timely, but the file does not say what the allocated worker is to do, and no manager "
-                 "has signed it.", actions="Team manager to record the purpose of the work and sign the file.",
+                 "purpose_clear": AuditAnswer.NO, "supervised": signed},
+        findings="The work is timely, but the file does not say what the worker is to do next or how the work "
+                 "will be reviewed.", actions="Team manager to record the purpose of the work and its review date.",
         by=senior, now=ago(minutes=20))
     return ("Demo data added: 4 teams, 10 users (password 'dutydesk-demo'), 9 calls "
             "(open, overdue, put through, accepted, all met, met late, two about one child under two "

@@ -61,7 +61,7 @@ class FindingForm(FlaskForm):
 # One radio question a line of the framework, added to the form by its key.
 for _question in QUESTIONS:
     setattr(FindingForm, _question.key, GovRadioField(
-        _question.text, codes=AuditAnswer, description=f"SSI audit framework: {_question.source}",
+        _question.text, codes=AuditAnswer, description=f"SSI audit framework {_question.source}",
         validators=[require(f"Answer: {_question.text}")]))
 
 
