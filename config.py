@@ -69,6 +69,14 @@ class Config:
     SWEEP_INTERVAL_SECONDS = int(os.environ.get("SWEEP_INTERVAL_SECONDS", "60"))
     #: How often the scheduler looks whether the duplicates list is a day old, to make it again.
     DUPLICATES_INTERVAL_SECONDS = int(os.environ.get("DUPLICATES_INTERVAL_SECONDS", "3600"))
+    #: How often the scheduler looks whether a monthly unallocated report (R54) or a reminder of a
+    #: quarter without a file audit (R30) has fallen due, and sends their e-mails.
+    GOVERNANCE_INTERVAL_SECONDS = int(os.environ.get("GOVERNANCE_INTERVAL_SECONDS", "300"))
+    #: How often the scheduler purges the kept form drafts past their retention period.
+    PURGE_INTERVAL_SECONDS = int(os.environ.get("PURGE_INTERVAL_SECONDS", "3600"))
+    #: Kept form drafts (a form posted after its author's session went idle, with what was typed
+    #: about a child) are purged once they are this many days old (rules.FORM_DRAFTS_KEPT_FOR).
+    FORM_DRAFT_RETENTION_DAYS = max(1, int(os.environ.get("FORM_DRAFT_RETENTION_DAYS", "7")))
 
     #: Escalation e-mail over SMTP; with no MAIL_SERVER escalations are shown in dutydesk only.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")

@@ -22,6 +22,7 @@ from dutydesk.core import errors, secret_key, security, submissions
 from dutydesk.core.views import bp as core_bp
 from dutydesk.escalations import views as escalations_views
 from dutydesk.extensions import csrf, db, limiter, login_manager, migrate
+from dutydesk.governance import views as governance_views
 from dutydesk.inputs import IdConverter, Request
 from dutydesk.models import guards
 from dutydesk.models.types import render_migration_item
@@ -91,6 +92,8 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
     app.register_blueprint(people_bp)
     app.register_blueprint(returns_bp)
     app.register_blueprint(statistics_bp)
+    app.register_blueprint(governance_views.bp)
     escalations_views.init_app(app)
+    governance_views.init_app(app)
     cli.init_app(app)
     return app

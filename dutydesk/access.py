@@ -45,6 +45,8 @@ from dutydesk.models import (
     Contact,
     ContactChild,
     Escalation,
+    FileAudit,
+    FileAuditFile,
     IdentifiedNeed,
     InboxItem,
     Obligation,
@@ -198,6 +200,17 @@ def _(absence: Absence) -> Holders:
 def _(escalation: Escalation) -> Holders:
     return Holders("this escalation", teams=_teams(escalation.team), owners=_people(escalation.recipient),
                    is_managers_only=True)
+
+
+@holders_of.register
+def _(audit: FileAudit) -> Holders:
+    # R30: an audit of files across every team is the senior managers' (who act in any team) alone.
+    return Holders(f"the file audit drawn on {audit.drawn_at:%-d %B %Y}")
+
+
+@holders_of.register
+def _(file: FileAuditFile) -> Holders:
+    return holders_of(file.audit)
 
 
 @holders_of.register

@@ -1,7 +1,8 @@
 """Flask commands: `flask --app dutydesk seed-demo`, `create-user`, `deactivate-user`, `set-roles`,
-`reset-password`, `scheduler`, `sweep`, `index-children`, `find-duplicates`, and the `export` group
-(dutydesk/returns/cli.py). The account commands run the operations the
-administration pages run (people/operations.py), recorded as changes made at the command line."""
+`reset-password`, `scheduler`, `sweep`, `governance`, `purge-drafts`, `index-children`,
+`find-duplicates`, and the `export` group (dutydesk/returns/cli.py). The account commands run the
+operations the administration pages run (people/operations.py), recorded as changes made at the
+command line."""
 
 import logging
 
@@ -10,6 +11,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from dutydesk import demo
+from dutydesk.auth.drafts import purge_form_drafts, retention
 from dutydesk.auth.operations import get_user_by_username
 from dutydesk.children.duplicates import make_duplicates_list
 from dutydesk.children.search import rebuild_index
@@ -17,6 +19,7 @@ from dutydesk.clock import now_utc
 from dutydesk.errors import DomainError
 from dutydesk.escalations.sweep import sweep as run_sweep
 from dutydesk.extensions import db
+from dutydesk.governance import jobs as governance_jobs
 from dutydesk.models import Role, Team, User
 from dutydesk.people import operations
 from dutydesk.returns import cli as returns_cli
@@ -31,6 +34,8 @@ def init_app(app) -> None:
     app.cli.add_command(reset_password)
     app.cli.add_command(scheduler)
     app.cli.add_command(sweep)
+    app.cli.add_command(governance)
+    app.cli.add_command(purge_drafts)
     app.cli.add_command(index_children)
     app.cli.add_command(find_duplicates)
     app.cli.add_command(returns_cli.export)
@@ -142,6 +147,21 @@ def sweep():
 
     SIGTERM or Ctrl-C stops it early, as it stops the scheduler: nothing claimed is left waiting."""
     click.echo(run_sweep(now_utc(), stop=stop_on_signals()))
+
+
+@click.command("governance")
+def governance():
+    """Make the monthly unallocated report and the reminder of a quarter without a file audit when
+    they are due (each once, whatever runs at the same time), send their e-mails, then stop."""
+    click.echo(governance_jobs.run(now_utc(), stop=stop_on_signals()))
+
+
+@click.command("purge-drafts")
+def purge_drafts():
+    """Purge the kept form drafts past their retention period (FORM_DRAFT_RETENTION_DAYS) now."""
+    purged = purge_form_drafts(now_utc(), retention())
+    db.session.commit()
+    click.echo(f"Purged {purged} kept form draft(s) {retention().days} or more day(s) old.")
 
 
 @click.command("index-children")

@@ -24,3 +24,13 @@ def lock_for_writing(session: Session) -> None:
     UPDATE that matches nothing is enough to start the write transaction."""
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("UPDATE escalations SET id = id WHERE 0 = 1"))
+
+
+def take_turns(session: Session, key: int) -> None:
+    """Hold, until this transaction ends, a lock that every process doing the same piece of work
+    takes first, so that they do it one after another: on PostgreSQL the advisory lock `key`
+    (any number, one for each piece of work), on SQLite the database's write lock."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    else:
+        lock_for_writing(session)

@@ -14,8 +14,9 @@ from dutydesk.children.duplicates import find_duplicates
 from dutydesk.clock import now_utc, to_london
 from dutydesk.contacts import operations as calls
 from dutydesk.extensions import db
+from dutydesk.governance import operations as governance
 from dutydesk.work import operations as work
-from dutydesk.models import Child, InboxChannel, Role, ScreeningOutcome, Team, TeamKind
+from dutydesk.models import AuditAnswer, AuditJudgement, Child, InboxChannel, Role, ScreeningOutcome, Team, TeamKind
 from dutydesk.models.codes import (
     AbuseCategory,
     AssessmentFactor,
@@ -307,11 +308,29 @@ def seed() -> str:
     _complete_records(db.session.scalars(select(Child)).all())
     # The duplicates list, made as the scheduler makes it daily: Anna and Ana Kouao at its top.
     scan = find_duplicates(now)
+    # Governance: Maya has read and signed Anna's case file (R45); last month's report of
+    # unallocated cases, made as the scheduler makes it on the first working day (R54), holds Kai
+    # and Noah; Simon has drawn this quarter's file audit and recorded his findings on one file (R30).
+    governance.sign_off_case(anna_case, note="Read with Wes: the plan is clear. Chase the school place weekly and "
+                                             "record each call.", by=manager, now=ago(hours=1))
+    report = governance.make_monthly_report(rules.latest_month_reported(now), now=now)
+    audit = governance.draw_audit(rules.quarter_start(today), size=3, by=senior, now=ago(minutes=30))
+    first = audit.files[0]
+    signed = AuditAnswer.YES if first.referral_id == anna_case.id else AuditAnswer.NO
+    governance.record_finding(
+        first, judgement=AuditJudgement.REQUIRES_IMPROVEMENT,
+        answers={"records_checked": AuditAnswer.YES, "child_seen": AuditAnswer.YES, "timescales_met": AuditAnswer.YES,
+                 "purpose_clear": AuditAnswer.NO, "supervised": signed},
+        findings="The work is timely, but the file does not say what the worker is to do next or how the work "
+                 "will be reviewed.", actions="Team manager to record the purpose of the work and its review date.",
+        by=senior, now=ago(minutes=20))
     return ("Demo data added: 4 teams, 10 users (password 'dutydesk-demo'), 9 calls "
             "(open, overdue, put through, accepted, all met, met late, two about one child under two "
             "spellings, in North and South, and one whose case closed), each child with a record of their own, "
             "5 cases (allocated after a strategy discussion, with a section 47 enquiry, its conference and a child "
             "protection plan; unallocated with a contingency; being transferred; allocated with an authorised "
             "assessment, two needs, one service; and closed after its assessment), "
-            f"1 absence with cover and 2 items of post and messages, and {scan.pairs} pair(s) of records likely "
-            "the same child on the list of duplicates. The scheduler issues the escalations due.")
+            f"1 absence with cover and 2 items of post and messages, {scan.pairs} pair(s) of records likely "
+            f"the same child on the list of duplicates, the monthly report of unallocated cases for "
+            f"{report.month:%B %Y}, this quarter's file audit ({len(audit.files)} files, findings on one) and a "
+            "manager's sign-off of a case file. The scheduler issues the escalations due.")

@@ -20,6 +20,7 @@ from dutydesk.contacts import queries
 from dutydesk.errors import DomainError
 from dutydesk.extensions import db
 from dutydesk.forms import fill_with_now
+from dutydesk.governance import queries as governance
 from dutydesk.models import ContactChild, RecordView
 
 
@@ -110,6 +111,14 @@ def get_need_once(need_id: int):
 
 def get_service_once(service_id: int):
     return _once("service", service_id, casework.get_service)
+
+
+def get_report_once(report_id: int):
+    return _once("monthly_report", report_id, governance.get_report)
+
+
+def get_audit_once(audit_id: int):
+    return _once("file_audit", audit_id, governance.get_audit)
 
 
 def contact_or_404(contact_id: int):

@@ -79,6 +79,17 @@ ACTION_INBOX_ITEM = DUTY_TEAM_WORK | {Role.SENIOR_MANAGER}
 #: downloads (DESIGN.md §6).
 VIEW_STATISTICS = frozenset({Role.SENIOR_MANAGER, Role.DIRECTOR})
 
+#: R54: see each month's report of unallocated cases and download it; told when one is made.
+VIEW_MONTHLY_REPORTS = frozenset({Role.SENIOR_MANAGER, Role.DIRECTOR})
+#: R30: see the quarterly audits of case files and what they found.
+VIEW_FILE_AUDITS = frozenset({Role.SENIOR_MANAGER, Role.DIRECTOR})
+#: R30: draw a random sample of case files for a quarter, record findings on each, complete the
+#: audit; reminded when a quarter passes without one.
+AUDIT_CASE_FILES = frozenset({Role.SENIOR_MANAGER})
+#: R45: read, review and sign a case file (access.py: the managers of the team holding the case,
+#: and senior managers; never the manager who holds the case themselves).
+SIGN_OFF_CASES = SOCIAL_CARE_MANAGER
+
 #: Add staff and change their accounts, add and change teams, and see the record of those
 #: changes. It gives no access to children's records: no permission above includes it.
 ADMINISTER = frozenset({Role.ADMIN})

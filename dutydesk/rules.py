@@ -87,6 +87,19 @@ REPEAT_CONTACTS_MONTHS = 12
 #: received: long enough for the two teams to talk, not so long that the board fills with history.
 OTHER_TEAM_NOTICE_DAYS = 14
 
+#: R30: senior managers inspect a random selection of case files "at least once every three
+#: months": a file audit is drawn for a quarter of the year the statistics count (1 April to 31
+#: March), of this many files unless the senior manager chooses another number, at most the other.
+FILE_AUDIT_SAMPLE_SIZE = 10
+FILE_AUDIT_SAMPLE_MOST = 50
+#: Months in a quarter.
+QUARTER_MONTHS = 3
+
+#: A form posted after its author's session went idle is kept (auth/session.py) so that they lose
+#: nothing when they sign in again. It holds what was typed about a child, for convenience only, so
+#: it is purged once it is this old: the default of the setting config.FORM_DRAFT_RETENTION_DAYS.
+FORM_DRAFTS_KEPT_FOR = timedelta(days=7)
+
 #: Calls may be written up late, but a receipt time this far ahead of the clock is a typo.
 RECEIVED_AT_TOLERANCE = timedelta(minutes=1)
 
@@ -383,3 +396,75 @@ def financial_year_start(day: date) -> date:
     month, first = FINANCIAL_YEAR_STARTS
     start = date(day.year, month, first)
     return start if day >= start else date(day.year - 1, month, first)
+
+
+def first_working_day(month: date) -> date:
+    """The first working day of the month that `month` (any day of it) lies in."""
+    day = month.replace(day=1)
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def month_after(month: date) -> date:
+    """The first day of the calendar month after the one `month` lies in."""
+    return (month.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def month_before(month: date) -> date:
+    """The first day of the calendar month before the one `month` lies in."""
+    return (month.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def monthly_report_due_at(month: date) -> datetime:
+    """R54: when the report of the month's unallocated cases is made: at the opening of office on the
+    first working day of the month after (after a bank holiday Monday on the 1st, the Tuesday)."""
+    return start_of_working_day(first_working_day(month_after(month)))
+
+
+def latest_month_reported(now: datetime) -> date:
+    """The first day of the latest month whose report has fallen due by now."""
+    month = month_before(to_london(now).date())
+    return month if monthly_report_due_at(month) <= as_utc(now) else month_before(month)
+
+
+def quarter_start(day: date) -> date:
+    """The first day of the quarter (of the year that starts on FINANCIAL_YEAR_STARTS) that day lies in."""
+    year_start = financial_year_start(day)
+    months = (day.year - year_start.year) * 12 + day.month - year_start.month
+    index = year_start.year * 12 + year_start.month - 1 + months - months % QUARTER_MONTHS
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def quarter_after(start: date) -> date:
+    """The first day of the quarter after the one starting on `start`."""
+    index = start.year * 12 + start.month - 1 + QUARTER_MONTHS
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def quarter_before(start: date) -> date:
+    """The first day of the quarter before the one starting on `start`."""
+    index = start.year * 12 + start.month - 1 - QUARTER_MONTHS
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def london_midnight(day: date) -> datetime:
+    """The moment a London day begins."""
+    return as_utc(datetime.combine(day, time.min, tzinfo=LONDON))
+
+
+def audit_reminder_due_at(quarter: date) -> datetime:
+    """R30: when the senior managers are reminded that the quarter passed without a file audit
+    completed: at the opening of office on the first working day after it."""
+    return start_of_working_day(first_working_day(quarter_after(quarter)))
+
+
+def latest_quarter_ended(now: datetime) -> date:
+    """The first day of the latest quarter whose reminder has fallen due by now."""
+    quarter = quarter_before(quarter_start(to_london(now).date()))
+    return quarter if audit_reminder_due_at(quarter) <= as_utc(now) else quarter_before(quarter)
+
+
+def form_drafts_purged_before(now: datetime, kept_for: timedelta = FORM_DRAFTS_KEPT_FOR) -> datetime:
+    """Kept form drafts made at or before this moment have been kept `kept_for` and are purged."""
+    return as_utc(now) - kept_for

@@ -18,13 +18,16 @@ from threading import Event
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from dutydesk.auth.drafts import drafts_job
 from dutydesk.children.duplicates import duplicates_job
 from dutydesk.escalations.sweep import sweep_job
+from dutydesk.governance.jobs import governance_job
 
 log = logging.getLogger(__name__)
 
 #: (job function, the configuration setting naming its interval in seconds).
-JOBS: list[tuple] = [(sweep_job, "SWEEP_INTERVAL_SECONDS"), (duplicates_job, "DUPLICATES_INTERVAL_SECONDS")]
+JOBS: list[tuple] = [(sweep_job, "SWEEP_INTERVAL_SECONDS"), (duplicates_job, "DUPLICATES_INTERVAL_SECONDS"),
+                     (governance_job, "GOVERNANCE_INTERVAL_SECONDS"), (drafts_job, "PURGE_INTERVAL_SECONDS")]
 #: How often the process looks whether it has been asked to stop.
 STOP_POLL_SECONDS = 0.2
 

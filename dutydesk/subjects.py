@@ -15,11 +15,13 @@ from dutydesk.extensions import db
 from dutydesk.models import ObligationKind, Plan, Section47Enquiry, StrategyDiscussion, Transfer
 from dutydesk.pages import (
     get_assessment_once,
+    get_audit_once,
     get_child_once,
     get_contact_once,
     get_inbox_item_once,
     get_need_once,
     get_referral_once,
+    get_report_once,
     get_service_once,
 )
 from dutydesk.people.queries import get_team, get_user
@@ -68,6 +70,12 @@ def _child_address(child_record_id: int, address_id: int):
     return None if child is None else next((a for a in child.addresses if a.id == address_id), None)
 
 
+def _audit_file(audit_id: int, file_id: int):
+    """A file drawn for the audit (a 404 for one drawn for another)."""
+    audit = get_audit_once(audit_id)
+    return None if audit is None else next((file for file in audit.files if file.id == file_id), None)
+
+
 def _transfer(transfer_id: int):
     return db.session.scalar(select(Transfer).where(Transfer.id == transfer_id)
                              .options(joinedload(Transfer.referral), joinedload(Transfer.to_team)))
@@ -98,3 +106,6 @@ INBOX_ITEM = Subject("post or message", get_inbox_item_once, is_read_restricted=
 ESCALATION = Subject("escalation", get_escalation)
 PERSON = Subject("person", get_user)
 TEAM = Subject("team", get_team)
+MONTHLY_REPORT = Subject("monthly report", get_report_once)
+FILE_AUDIT = Subject("file audit", get_audit_once)
+AUDIT_FILE = Subject("file drawn for an audit", _audit_file)

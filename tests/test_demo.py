@@ -8,7 +8,8 @@ from dutydesk import demo, rules
 from dutydesk.clock import now_utc
 from dutydesk.escalations.sweep import sweep
 from dutydesk.extensions import db
-from dutydesk.models import Absence, ContactChild, Escalation, InboxItem, Referral, StrategyDiscussion, Transfer
+from dutydesk.models import (Absence, CaseSignOff, ContactChild, Escalation, FileAudit, InboxItem, MonthlyReport, Referral,
+                             StrategyDiscussion, Transfer)
 from tests.factories import sign_in
 
 
@@ -120,3 +121,22 @@ def test_the_demos_returns_are_clean_the_census_valid_with_no_problem_and_annex_
     summary = write_workbook(db.session, Period(year.first, date(2026, 11, 23)), str(tmp_path / "annex-a.xlsx"))
     assert [(found.sheet, found.rows > 0, found.missing) for found in summary.lists] == [
         ("List 1", True, 0), ("List 3", True, 0), ("List 4", True, 0), ("List 5", True, 0), ("List 6", True, 0)]
+
+
+@freeze_time("2026-11-23 11:00:00")
+def test_the_demo_gives_the_senior_manager_a_monthly_report_an_audit_under_way_and_a_signed_case_file(client):
+    assert "the monthly report of unallocated cases for October 2026" in demo.seed()
+    db.session.commit()
+    [report] = db.session.scalars(db.select(MonthlyReport)).all()
+    assert sorted(line.referral.child.display_name for line in report.cases) == ["Kai Brown", "Noah Price"]
+    [audit] = db.session.scalars(db.select(FileAudit)).all()
+    assert len(audit.files) == 3 and [file.finding is not None for file in audit.files] == [True, False, False]
+    sign_in(client, "senior", demo.DEMO_PASSWORD)
+    listing = client.get("/monthly-reports").get_data(as_text=True)
+    assert "October 2026" in listing and 'id="reports-new">1' in listing
+    page = client.get(f"/monthly-reports/{report.id}").get_data(as_text=True)
+    assert "Kai Brown" in page and "Duty worker phones mother daily" in page
+    audits = client.get("/file-audits").get_data(as_text=True)
+    assert "October to December 2026" in audits and "In progress" in audits
+    anna = db.session.scalar(db.select(CaseSignOff)).referral
+    assert "Read with Wes: the plan is clear." in client.get(f"/cases/{anna.id}").get_data(as_text=True)

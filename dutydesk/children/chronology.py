@@ -3,7 +3,8 @@
 Every event is read from the record that holds it: the call itself; the clocks it met (the
 hand-offs, the referrer's confirmation, the police informed, the child seen, an action done, a
 strategy discussion reviewed); screening decisions; the referral, its transfers and its
-closure; strategy discussions; escalations and their acknowledgements. What only a call's
+closure; strategy discussions; escalations and their acknowledgements; managers' sign-offs of the case
+file (R45). What only a call's
 history holds (a case allocated or taken from its worker, work reassigned or released by a
 leaver, a reason given for a clock) comes from the call's history lines: each line says which
 of the call's children it is about, or (written before lines said so) names them in its words.
@@ -26,6 +27,7 @@ from dutydesk.clock import to_london
 from dutydesk.extensions import db
 from dutydesk.models import (
     Assessment,
+    CaseSignOff,
     Closure,
     Contact,
     Plan,
@@ -77,6 +79,8 @@ class ChronologyKind(LabelledEnum):
     ALLOCATION = ("allocation", "Allocation")
     ASSESSMENT = ("assessment", "Assessment")
     SERVICE = ("service", "Services")
+    #: R45: a manager read, reviewed and signed the case file.
+    SIGN_OFF = ("sign_off", "Manager's sign-off")
     CLOSURE = ("closure", "Closure")
 
 
@@ -137,6 +141,8 @@ class _Scope:
     enquiries: list[Section47Enquiry]
     plans: list[Plan]
     reviews: list[StrategyReview]
+    #: R45: managers' sign-offs of the case files.
+    sign_offs: list[CaseSignOff]
 
     def name(self, user_id: int | None) -> str | None:
         return self.names.get(user_id) if user_id is not None else None
@@ -209,6 +215,8 @@ def _read(child_ids: set[int]) -> _Scope:
     plans = list(db.session.scalars(select(Plan).where(Plan.referral_id.in_(referral_ids)).order_by(Plan.id)))
     reviews = list(db.session.scalars(
         select(StrategyReview).where(StrategyReview.discussion_id.in_([d.id for d in discussions]))))
+    sign_offs = list(db.session.scalars(select(CaseSignOff).where(CaseSignOff.referral_id.in_(referral_ids))
+                                        .order_by(CaseSignOff.id)))
     user_ids = {
         *(c.logged_by_id for c in contacts.values()), *(o.met_by_id for o in obligations),
         *(id_ for d in decisions for id_ in (d.decided_by_id, d.social_care_manager_id, d.onward_agreed_by_id)),
@@ -222,11 +230,12 @@ def _read(child_ids: set[int]) -> _Scope:
         *(id_ for r in reviews for id_ in (r.reviewed_by_id, r.recorded_by_id)),
         *(id_ for a in assessments for id_ in (a.recorded_by_id, a.completed_by_id, a.authorised_by_id)),
         *(id_ for service in services for id_ in (service.recorded_by_id, service.ended_by_id)),
-        *(closure.recorded_by_id for closure in closures),
+        *(closure.recorded_by_id for closure in closures), *(s.signed_by_id for s in sign_offs),
     } - {None}
     names = dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids))).all())
     return _Scope(child_ids, contacts, obligations, decisions, referrals, discussions, escalations,
-                  records_checks, assessments, needs, services, closures, history, names, enquiries, plans, reviews)
+                  records_checks, assessments, needs, services, closures, history, names, enquiries, plans, reviews,
+                  sign_offs)
 
 
 def _event(contact: Contact, at: datetime, kind: ChronologyKind, summary: str, by: str | None, *,
@@ -625,9 +634,18 @@ def _reviews(scope: _Scope) -> Iterator[ChronologyEvent]:
                      source=("strategy_review", review.id, 0))
 
 
+def _sign_offs(scope: _Scope) -> Iterator[ChronologyEvent]:
+    for sign_off in scope.sign_offs:
+        referral = _referral_of(scope, sign_off.referral_id)
+        by = scope.name(sign_off.signed_by_id)
+        yield _event(scope.contacts[referral.contact_id], sign_off.signed_at, ChronologyKind.SIGN_OFF,
+                     f"Case file read and signed off by {by}", by, details=sign_off.note,
+                     child_id=referral.child_id, referral_id=referral.id, source=("sign_off", sign_off.id, 0))
+
+
 #: Where events come from.
 SOURCES = (_calls, _clocks_met, _actions_added, _decisions, _referrals, _discussions, _escalations,
-           _records_checks, _history, _section47, _plans, _reviews, _assessments, _services, _closures)
+           _records_checks, _history, _section47, _plans, _reviews, _assessments, _services, _sign_offs, _closures)
 
 #: The kinds a chronology can hold, as the page offers them for filtering.
 KINDS_RECORDED = tuple(ChronologyKind)

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from threading import Event
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import selectinload
 
 from dutydesk.children.matching import ChildQuery, Match, rank
@@ -46,7 +46,7 @@ from dutydesk.children.merging import ordered
 from dutydesk.children.search import OFFERED, load_candidates, surviving_ids
 from dutydesk.children.search_keys import MAX_CANDIDATES, search_keys_for_query
 from dutydesk.clock import now_utc
-from dutydesk.database import lock_for_writing
+from dutydesk.database import take_turns
 from dutydesk.extensions import db
 from dutydesk.models import Child, ChildSearchKey, DuplicatePair, DuplicateScan, NotSameChild
 from dutydesk.models.codes import NameKind
@@ -79,10 +79,7 @@ class Found:
 
 def _take_turns() -> None:
     """Hold, until this transaction ends, the lock that scans claim and replace the list under."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
-    else:
-        lock_for_writing(db.session)
+    take_turns(db.session, _LOCK_KEY)
 
 
 def queries_for(child: Child) -> list[ChildQuery]:

@@ -9,6 +9,9 @@ is seen between messages: what was sent is recorded and the claims not yet sent 
 its claim lapses and the e-mail is sent again: an escalation may be e-mailed twice (with the
 same Message-ID), never issued twice, and never left unsent.
 
+The same delivery sends the notices of governance (a monthly report made, a quarter without a
+file audit: governance/mail.py), each table an Outbox of its own with the same e-mail columns.
+
 What an e-mail may carry (DESIGN 10: e-mails leave the council's systems): the kind of work
 (an ObligationKind's or an inbox channel's label), the call's reference, the team, the owner,
 the deadline in London time and links to the pages behind sign-in; never a child's name nor
@@ -25,6 +28,7 @@ reached, or refuses our sender or sign-in: our settings, not this message) is tr
 import smtplib
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -97,15 +101,29 @@ class _Outgoing:
     problem: str = ""  # why it cannot be built, found while reading it
 
 
+@dataclass(frozen=True)
+class Outbox:
+    """What a delivery run sends: rows of a table with the e-mail columns of Escalation
+    (email_status, email_attempts, email_next_attempt_at, email_sent_at, email_error), how to
+    load the claimed ones with everything their e-mails say, whom each goes to, and what it says
+    (subject, text, Message-ID). Escalations are one outbox; governance's notices another."""
+
+    model: type
+    load: Callable[[list[int]], list]
+    addresses: Callable[[object, "Delivery"], list[str]]
+    content: Callable[[object], tuple[str, str, str]]
+
+
 class Delivery:
     """One delivery run: a connection kept open across batches, and what became of each e-mail.
 
     `with Delivery(stop) as delivery: while delivery.deliver_batch(moment): ...`
     """
 
-    def __init__(self, stop: Event | None = None):
+    def __init__(self, stop: Event | None = None, outbox: Outbox | None = None):
         self.report = DeliveryReport()
         self.stop = stop or Event()
+        self.outbox = outbox or ESCALATIONS
         self._connection: smtplib.SMTP | None = None
         self._unreachable: Exception | None = None  # the server could not be reached: stop trying this run
         self._senior_addresses: list[str] | None = None
@@ -121,11 +139,11 @@ class Delivery:
         """Claim the e-mails due by `moment` (a batch) and send them; False if none was claimed."""
         if self.stop.is_set() or self._unreachable is not None or not is_configured():
             return False
-        claimed = _claim(moment)
+        claimed = _claim(self.outbox.model, moment)
         if not claimed:
             return False
         claimed_at = time.monotonic()
-        outgoing = [self._read(escalation) for escalation in _load(claimed)]
+        outgoing = [self._read(row) for row in self.outbox.load(claimed)]
         done = 0
         for item in outgoing:
             if self.stop.is_set() or time.monotonic() - claimed_at > GIVE_BACK_AFTER.total_seconds():
@@ -140,19 +158,19 @@ class Delivery:
         self._record()
         return True
 
-    def _read(self, escalation: Escalation) -> _Outgoing:
-        if escalation.recipient is not None:
-            addresses = [escalation.recipient.email]
-        else:
-            if self._senior_addresses is None:
-                self._senior_addresses = _senior_manager_addresses()
-            addresses = self._senior_addresses
-        addresses = [address for address in addresses if address]
-        item = _Outgoing(escalation.id, escalation.email_attempts, escalation.email_error,
+    def senior_manager_addresses(self) -> list[str]:
+        """The senior managers' addresses, read once a run."""
+        if self._senior_addresses is None:
+            self._senior_addresses = _senior_manager_addresses()
+        return self._senior_addresses
+
+    def _read(self, row) -> _Outgoing:
+        addresses = [address for address in self.outbox.addresses(row, self) if address]
+        item = _Outgoing(row.id, row.email_attempts, row.email_error,
                          to=[address for address in addresses if is_usable_address(address)],
                          unusable=[address for address in addresses if not is_usable_address(address)])
         try:
-            item.subject, item.body, item.message_id = _content(escalation)
+            item.subject, item.body, item.message_id = self.outbox.content(row)
         except Exception as error:  # noqa: BLE001 - whatever it is, this e-mail alone fails, with why
             item.problem = f"The e-mail could not be built: {_describe(error)}"
         return item
@@ -219,7 +237,7 @@ class Delivery:
     def _record(self) -> None:
         """Write the results so far (one statement for the chunk) and commit them."""
         if self._results:
-            db.session.execute(update(Escalation), self._results)
+            db.session.execute(update(self.outbox.model), self._results)
             self._results = []
         db.session.commit()
 
@@ -254,18 +272,18 @@ class Delivery:
             connection.close()
 
 
-def _claim(moment: datetime) -> list[int]:
-    statement = (select(Escalation.id)
-                 .where(Escalation.email_status == EmailStatus.PENDING, Escalation.email_next_attempt_at <= moment)
-                 .order_by(Escalation.email_next_attempt_at, Escalation.id).limit(BATCH_SIZE))
+def _claim(model, moment: datetime) -> list[int]:
+    statement = (select(model.id)
+                 .where(model.email_status == EmailStatus.PENDING, model.email_next_attempt_at <= moment)
+                 .order_by(model.email_next_attempt_at, model.id).limit(BATCH_SIZE))
     if db.session.get_bind().dialect.name == "postgresql":
         statement = statement.with_for_update(skip_locked=True)
     lock_for_writing(db.session)
     ids = list(db.session.scalars(statement))
     if ids:
-        db.session.execute(update(Escalation).where(Escalation.id.in_(ids))
+        db.session.execute(update(model).where(model.id.in_(ids))
                            .values(email_next_attempt_at=moment + CLAIM_FOR,
-                                   email_attempts=Escalation.email_attempts + 1))
+                                   email_attempts=model.email_attempts + 1))
     db.session.commit()
     return ids
 
@@ -279,6 +297,13 @@ def _load(ids: list[int]) -> list[Escalation]:
                                                              selectinload(Obligation.worker)),
                  selectinload(Escalation.inbox_item).options(selectinload(InboxItem.holder),
                                                              selectinload(InboxItem.addressed_to)))))
+
+
+def _escalation_addresses(escalation: Escalation, delivery: Delivery) -> list[str]:
+    """The person told, or every senior manager for an escalation sent to no one in particular."""
+    if escalation.recipient is not None:
+        return [escalation.recipient.email]
+    return delivery.senior_manager_addresses()
 
 
 def _senior_manager_addresses() -> list[str]:
@@ -348,3 +373,7 @@ def _describe(error: Exception) -> str:
     if isinstance(error, smtplib.SMTPResponseException):
         return f"{error.__class__.__name__}: {_reply(error.smtp_code, error.smtp_error)}"
     return f"{error.__class__.__name__}: {plain(str(error), 400)}"
+
+
+#: The escalations' e-mails.
+ESCALATIONS = Outbox(Escalation, _load, _escalation_addresses, _content)

@@ -42,6 +42,18 @@ from dutydesk.models.casework import (
 )
 from dutydesk.models.contacts import Contact, ContactChild
 from dutydesk.models.escalations import EmailStatus, Escalation
+from dutydesk.models.governance import (
+    AuditAnswer,
+    AuditJudgement,
+    AuditReminder,
+    CaseSignOff,
+    FileAudit,
+    FileAuditFile,
+    FileAuditFinding,
+    MonthlyReport,
+    MonthlyReportCase,
+    Notice,
+)
 from dutydesk.models.people import Role, RoleGrant, SessionEndReason, Team, TeamKind, User, UserSession
 from dutydesk.models.work import Obligation, ObligationKind
 
@@ -50,6 +62,10 @@ __all__ = [
     "AdminChange",
     "AdminChangeKind",
     "Assessment",
+    "AuditAnswer",
+    "AuditJudgement",
+    "AuditReminder",
+    "CaseSignOff",
     "Closure",
     "IdentifiedNeed",
     "Plan",
@@ -57,6 +73,12 @@ __all__ = [
     "Service",
     "StrategyReview",
     "EmailStatus",
+    "FileAudit",
+    "FileAuditFile",
+    "FileAuditFinding",
+    "MonthlyReport",
+    "MonthlyReportCase",
+    "Notice",
     "Escalation",
     "InboxChannel",
     "InboxItem",

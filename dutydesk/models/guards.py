@@ -15,8 +15,11 @@ from sqlalchemy.orm import Session
 from dutydesk.models.audit import AdminChange, ContactEvent, RecordView, SignInAttempt
 from dutydesk.models.children import (ChildAddress, ChildEvent, ChildMerge, ChildName, NotSameChild, Period,
                                       RecordsCheck)
+from dutydesk.models.governance import (AuditReminder, CaseSignOff, FileAuditFile, FileAuditFinding, MonthlyReport,
+                                        MonthlyReportCase)
 
-APPEND_ONLY = (AdminChange, ChildEvent, ContactEvent, NotSameChild, RecordView, RecordsCheck, SignInAttempt)
+APPEND_ONLY = (AdminChange, AuditReminder, CaseSignOff, ChildEvent, ContactEvent, FileAuditFile, FileAuditFinding,
+               MonthlyReport, MonthlyReportCase, NotSameChild, RecordView, RecordsCheck, SignInAttempt)
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,9 @@ REFUSAL_FUNCTION = "dutydesk_refuse"
 #: be posted again (core/submissions.py).
 #: A child's search keys are derived from their record and rebuilt from it (children.search); the
 #: duplicates list and the record of its scans are remade wholesale by each scan (children.duplicates).
+#: Kept form drafts hold what was typed about a child for its author's convenience only, and are
+#: purged by the scheduler once config.FORM_DRAFT_RETENTION_DAYS old (auth/drafts.py): the one
+#: deletion of rows holding children's details that dutydesk makes.
 PURGEABLE_TABLES = ("child_search_keys", "duplicate_pairs", "duplicate_scans", "form_drafts", "form_submissions",
                     "user_sessions")
 

@@ -12,6 +12,7 @@ from dutydesk.cases import operations as cases
 from dutydesk.casework import operations as casework
 from dutydesk.contacts.operations import Flags, ReferrerDetails
 from dutydesk.escalations.sweep import sweep
+from dutydesk.governance import operations as governance
 from dutydesk.extensions import db
 from dutydesk.models import Escalation, InboxChannel, Role, ScreeningOutcome, TeamKind, User
 from dutydesk.models.codes import AssessmentFactor, PlanKind, PrimaryNeed, ReferralSource
@@ -94,6 +95,9 @@ def teams() -> World:
     # close), neither of them one of the people signed in nor holding the records.
     spare = create_user("spare", (Role.DUTY_WORKER,), north, display_name="Sam Spare")
     west = create_team("Duty West")
+    # Governance: October's report of unallocated cases, and an audit of this quarter's files.
+    report = governance.make_monthly_report(date(2026, 10, 1), now=at(NOW))
+    audit = governance.draw_audit(date(2026, 10, 1), size=1, by=_user("senior_manager_own"), now=at(NOW))
     db.session.commit()
     sweep(at(NOW), send_email=False)  # the earlier call's hand-offs are overdue: escalated to Mo
     escalation = db.session.scalar(select(Escalation).where(Escalation.level == EscalationLevel.MANAGER)
@@ -105,7 +109,7 @@ def teams() -> World:
            "enquiry_id": enquiry.id, "plan_id": plan.id,
            "absence_id": absence.id, "inbox_item_id": letter.id, "escalation_id": escalation.id,
            "user_id": spare.id, "team_id": west.id, "assessment_id": assessment.id, "need_id": need.id,
-           "service_id": service.id}
+           "service_id": service.id, "report_id": report.id, "audit_id": audit.id, "file_id": audit.files[0].id}
     return World(ids=ids, people=people)
 
 

@@ -202,6 +202,16 @@ def everything(frozen):
         by=worker, now=at(NOW))
     service = casework.start_service(assessment.needs[1], what="Tutoring", provided_by="Virtual school",
                                      started_on=today, by=worker, now=at(NOW))
+    # Governance: an audit of this quarter's files to record findings on, and one ready to complete.
+    from dutydesk.governance import operations as governance
+    from dutydesk.governance.questions import QUESTIONS
+    from dutydesk.models import AuditAnswer, AuditJudgement
+
+    senior = create_user("senior", (Role.SENIOR_MANAGER,), None, display_name="Simon Reid")
+    audit, done_audit = (governance.draw_audit(date(2026, 10, 1), size=1, by=senior, now=at(NOW)) for _ in range(2))
+    governance.record_finding(done_audit.files[0], judgement=AuditJudgement.GOOD,
+                              answers={question.key: AuditAnswer.YES for question in QUESTIONS}, findings="Clear",
+                              actions="", by=senior, now=at(NOW))
     db.session.commit()
     sweep(at(NOW), send_email=False)  # the call's written hand-off is overdue: escalated to Maya
     escalation = next(e for e in db.session.scalars(select(Escalation).order_by(Escalation.id))
@@ -218,6 +228,7 @@ def everything(frozen):
         "other_record": other.id, "merged_record": merged.id,
         "discussion": discussion.id, "enquiry": enquiry.id, "decided": decided.id, "plan": plan.id,
         "assessment": assessment.id, "need": assessment.needs[0].id, "service": service.id,
+        "audit": audit.id, "file": audit.files[0].id, "done_audit": done_audit.id,
     }
 
 
@@ -338,6 +349,14 @@ SUBMISSIONS = {
     "people.choose_manager": ("admin", "/teams/{north}/manager", None, lambda ids: {"manager_id": ""}),
     "people.close_team": ("admin", "/teams/{empty}/close", "/teams/{empty}", lambda ids: {}),
     "people.reopen_team": ("admin", "/teams/{closed}/reopen", "/teams/{closed}", lambda ids: {}),
+    "governance.draw_audit": ("senior", "/file-audits/new", None, lambda ids: {"quarter": "2026-10-01", "size": "1"}),
+    "governance.record_finding": ("senior", "/file-audits/{audit}/files/{file}/findings", None, lambda ids: {
+        "records_checked": "yes", "child_seen": "yes", "timescales_met": "no", "purpose_clear": "yes",
+        "supervised": "na", "judgement": "requires_improvement", "findings": "Late visit", "actions": ""}),
+    "governance.complete_audit": ("senior", "/file-audits/{done_audit}/complete", None,
+                                  lambda ids: {"summary": "Supervision is recorded"}),
+    "governance.sign_off_case": ("manager", "/cases/{referral}/sign-off", "/cases/{referral}",
+                                 lambda ids: {"note": "Read with Wes: visit this week"}),
 }
 
 

@@ -48,7 +48,7 @@ def test_a_burst_is_emailed_in_one_delivery_run_over_one_connection_each_message
     assert len(issued) > BURST > 2 * mail.BATCH_SIZE
     assert report.emails.sent == len(issued) == len(mailbox.received)
     assert {e.email_status for e in issued} == {EmailStatus.SENT}
-    assert sorted(mailbox.message_ids()) == sorted(f"<escalation-{e.id}@127.0.0.1>" for e in issued)
+    assert sorted(escalation_ids(mailbox)) == sorted(f"<escalation-{e.id}@127.0.0.1>" for e in issued)
     assert len(mailbox.peers) == 1
 
 
@@ -66,7 +66,12 @@ def test_three_sweeps_at_once_email_each_escalation_once(mailbox, front, app):
     assert len(issued) == 3 * 201 > mail.BATCH_SIZE
     assert sum(int(re.search(r"E-mails: (\d+) sent", output).group(1)) for output in outputs) == len(issued)
     assert {e.email_status for e in issued} == {EmailStatus.SENT}
-    assert sorted(mailbox.message_ids()) == sorted(f"<escalation-{e.id}@127.0.0.1>" for e in issued)
+    assert sorted(escalation_ids(mailbox)) == sorted(f"<escalation-{e.id}@127.0.0.1>" for e in issued)
+
+
+def escalation_ids(mailbox) -> list[str]:
+    """The Message-IDs of the escalations' e-mails received."""
+    return [message_id for message_id in mailbox.message_ids() if message_id.startswith("<escalation-")]
 
 
 @pytest.mark.parametrize("command, said_at_the_end", [
@@ -103,7 +108,9 @@ def test_a_scheduler_or_a_sweep_stopped_by_sigterm_while_sending_gives_back_what
     sent = [e for e in issued if e.email_status is EmailStatus.SENT]
     given_back = [e for e in issued if e.email_status is EmailStatus.PENDING]
     assert len(issued) == 3 * 21 and len(sent) + len(given_back) == len(issued)
-    assert len(sent) == len(mailbox.received)  # each e-mail that went was recorded before it stopped
+    # Each e-mail that went was recorded before it stopped (the scheduler's governance job may have
+    # sent notices of its own over the same server).
+    assert len(sent) == len(escalation_ids(mailbox))
     assert given_back, "the stop came after every e-mail had gone"
     now = now_utc()
     for escalation in given_back:  # due now, as if never claimed: not in CLAIM_FOR's 5 minutes
@@ -112,5 +119,5 @@ def test_a_scheduler_or_a_sweep_stopped_by_sigterm_while_sending_gives_back_what
 
     mailbox.delay = 0
     assert sweep(now).emails.sent == len(given_back)
-    assert sorted(mailbox.message_ids()) == sorted(f"<escalation-{e.id}@127.0.0.1>" for e in issued)
+    assert sorted(escalation_ids(mailbox)) == sorted(f"<escalation-{e.id}@127.0.0.1>" for e in issued)
     assert db.session.scalar(select(Escalation.id).where(Escalation.email_status != EmailStatus.SENT)) is None

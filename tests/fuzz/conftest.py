@@ -12,12 +12,14 @@ from datetime import timedelta
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
+from dutydesk import rules
 from dutydesk.absences import operations as absences
 from dutydesk.cases import operations as cases
 from dutydesk.casework import operations as casework
 from dutydesk.clock import now_utc, to_london
 from dutydesk.contacts.operations import Flags
 from dutydesk.escalations.sweep import sweep
+from dutydesk.governance import operations as governance
 from dutydesk.extensions import db
 from dutydesk.models.codes import AssessmentFactor, PrimaryNeed
 from dutydesk.models import Escalation, FormDraft, InboxChannel, ObligationKind, Role, ScreeningOutcome, TeamKind
@@ -148,6 +150,9 @@ def world():
     # already, who are none of those signed in.
     spares = [create_user("spare", (Role.DUTY_WORKER,), north), create_user("leaver", (Role.DUTY_WORKER,), north,
                                                                             is_active=False)]
+    # Governance: last month's report of unallocated cases, and an audit of this quarter's files.
+    report = governance.make_monthly_report(rules.latest_month_reported(now), now=now)
+    audit = governance.draw_audit(rules.quarter_start(today), size=1, by=people["senior"], now=now)
     db.session.commit()
     sweep(now, send_email=False)  # the earlier call's hand-offs are overdue: escalated
     escalation = db.session.scalars(db.select(Escalation).order_by(Escalation.id)).first()
@@ -171,6 +176,9 @@ def world():
         "absence_id": [absence.id],
         "inbox_item_id": [letter.id],
         "escalation_id": [escalation.id],
+        "report_id": [report.id],
+        "audit_id": [audit.id],
+        "file_id": [file.id for file in audit.files],
         "draft": [draft.id for draft in drafts],
         "team": [team.id for team in teams.values()],
         "team_id": [team.id for team in teams.values()],
