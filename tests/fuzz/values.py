@@ -135,9 +135,10 @@ def fill(data, form: PageForm) -> tuple[list[tuple[str, str]], dict[str, str], s
     mode = data.draw(st.sampled_from(["plausible", "plausible", "one hostile", "mixed", "hostile"]), label="mode")
     fields = [c for c in form.controls if c.kind != "button"]
     controls = list(fields)
-    # More rows of a repeatable part, as a browser sends after "Add another".
+    # More rows of a repeatable part, as a browser sends after "Add another": after those the page shows.
     for rows in sorted({m["rows"] for c in fields if (m := ROW_FIELD.match(c.name))}):
-        for index in range(1, data.draw(st.integers(0, 2), label=f"extra {rows}") + 1):
+        shown = max(int(m["index"]) for c in fields if (m := ROW_FIELD.match(c.name)) and m["rows"] == rows)
+        for index in range(shown + 1, shown + 1 + data.draw(st.integers(0, 2), label=f"extra {rows}")):
             controls += [Control(f"{rows}-{index}-{ROW_FIELD.match(c.name)['field']}", c.kind, c.options, c.input_type)
                          for c in fields if (m := ROW_FIELD.match(c.name)) and m["rows"] == rows and m["index"] == "0"]
     just_now = _just_now(data.draw(st.integers(0, 8), label="minutes ago")) if data.draw(
