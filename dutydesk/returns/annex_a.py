@@ -367,7 +367,9 @@ def _children_in_need(period: Period):
                           .where(Assessment.referral_id == Referral.id, Assessment.child_seen_on <= period.last)
                           .scalar_subquery())
     seen_on_call = (select(func.max(Obligation.met_at))  # R35: the child seen, after the call
-                    .where(Obligation.child_id == Referral.child_id, Obligation.kind == ObligationKind.CHILD_SEEN,
+                    # (the call's clocks, by its index: a child's clocks are the call's they are on)
+                    .where(Obligation.contact_id == Referral.contact_id, Obligation.child_id == Referral.child_id,
+                           Obligation.kind == ObligationKind.CHILD_SEEN,
                            Obligation.is_withdrawn.is_(False), Obligation.met_at < period.ends)
                     .scalar_subquery())
     query = select(*_person_columns(), *_case_columns(), Referral.referred_on,
