@@ -162,7 +162,12 @@ class Json(str):
     """A value of a JSON column, already written as JSON text."""
 
 
+EMPTY_OBJECT, EMPTY_LIST = Json("{}"), Json("[]")
+
+
 def as_json(value) -> Json:
+    if not value:
+        return EMPTY_OBJECT if isinstance(value, dict) else EMPTY_LIST
     return Json(json.dumps(value, separators=(", ", ": ")))
 
 
