@@ -43,7 +43,7 @@ from benchmarks.run import BENCH_SECRET_KEY, DEFAULT_POSTGRES, BenchError, log, 
 CALLS = 1_000_000
 SEED = 29
 #: Bump when the rows generated change: a kept database is then rebuilt.
-GENERATION = 1
+GENERATION = 2
 META = Meta("bench_casework_meta")
 POSTGRES_NAME = "dutydesk_bench_casework"
 #: Calls generated and written per transaction.
@@ -505,6 +505,9 @@ def build(database: str = "sqlite", calls: int = CALLS, seed: int = SEED, *, pos
 
 
 def main(argv=None) -> int:
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a build stopped leaves nothing half-built
     parser = argparse.ArgumentParser(prog="python -m benchmarks.casework_data", description=__doc__.split("\n\n")[0])
     parser.add_argument("--calls", type=int, default=CALLS, help=f"calls generated (default {CALLS:,})")
     parser.add_argument("--seed", type=int, default=SEED)

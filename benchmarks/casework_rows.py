@@ -618,9 +618,10 @@ class Casework:
         rng, rows = self.rng, self.rows
         rand = rng.random
         family, repeat = None, False
-        if self.families and rand() < 0.22:
-            back = min(int(rng.expovariate(1 / self.repeat_spread)), len(self.families) - 1)
-            family, repeat = self.families[len(self.families) - 1 - back], True
+        if rand() < 0.22:  # a family called about before (if before the three years: not in the records)
+            back = int(rng.expovariate(1 / self.repeat_spread))
+            if back < len(self.families):
+                family, repeat = self.families[len(self.families) - 1 - back], True
         wanted: list[tuple[int | None, bool]] = []  # (record id or None for a new child, unborn?)
         if family is None:
             family = self.new_family(received)
@@ -629,7 +630,7 @@ class Casework:
         else:
             known = list(dict.fromkeys(self.records[child].canonical for child in family.children))
             wanted = [(record_id, False) for record_id in known if rand() < 0.6] or [(rng.choice(known), False)]
-            if rand() < 0.06:
+            if rand() < 0.06 and len(family.children) < 6:
                 wanted.append((None, rand() < 0.4))
         address = family.address_at(received)
         made = []

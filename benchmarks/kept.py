@@ -86,22 +86,28 @@ def is_complete(url: str, meta: Meta) -> bool:
 
 @contextlib.contextmanager
 def kept_sqlite(prefix: str, key: str, meta: Meta):
-    """The URL of the kept SQLite file `<prefix>-<key>.sqlite3` (the same size's earlier builds are
-    removed); if the block fails, a file left half-built is removed too."""
+    """The URL of the kept SQLite file `<prefix>-<key>.sqlite3` (the same size's earlier builds, and a
+    build of this one stopped half-way, are removed); if the block fails, a file left half-built is too."""
     CACHE.mkdir(exist_ok=True)
     path = CACHE / f"{prefix}-{key}.sqlite3"
     for stale in CACHE.glob(f"{prefix}-{key.split('-')[0]}-*.sqlite3*"):  # this size's earlier builds only
         if not stale.name.startswith(path.name):
             stale.unlink()
     url = f"sqlite:///{path}"
+    if path.exists() and not is_complete(url, meta):  # a build stopped half-way: start again
+        _remove_sqlite(path)
     try:
         yield url
     except BaseException:
         if not is_complete(url, meta):
-            for suffix in ("", "-wal", "-shm"):
-                with contextlib.suppress(FileNotFoundError):
-                    Path(f"{path}{suffix}").unlink()
+            _remove_sqlite(path)
         raise
+
+
+def _remove_sqlite(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            Path(f"{path}{suffix}").unlink()
 
 
 class KeptPostgres(PostgresDatabase):
