@@ -484,12 +484,22 @@ def _load(kind: str, url: str, calls: int, seed: int, key: str, env: dict, progr
         engine.dispose()
 
 
+def _env() -> dict:
+    return {**os.environ, "SECRET_KEY": BENCH_SECRET_KEY, "FLASK_APP": "dutydesk", "PYTHONUNBUFFERED": "1"}
+
+
+def build_into(url: str, calls: int, seed: int = SEED) -> Built:
+    """Generate and check `calls` calls' casework in the empty database at `url`, not kept anywhere
+    (a test's, or a one-off)."""
+    kind = "SQLite" if url.startswith("sqlite") else "PostgreSQL"
+    return _load(kind, url, calls, seed, cache_key(calls, seed, GENERATION), _env(), progress=False)
+
+
 def build(database: str = "sqlite", calls: int = CALLS, seed: int = SEED, *, postgres_url: str = DEFAULT_POSTGRES,
           progress: bool = True) -> Built:
     """The kept database of `calls` generated calls and their casework on `database` ("sqlite" or
     "postgresql", made through the admin connection `postgres_url`): built now, or as built before."""
-    key = cache_key(calls, seed, GENERATION)
-    env = {**os.environ, "SECRET_KEY": BENCH_SECRET_KEY, "FLASK_APP": "dutydesk", "PYTHONUNBUFFERED": "1"}
+    key, env = cache_key(calls, seed, GENERATION), _env()
     if database == "sqlite":
         with kept_sqlite("casework", key, META) as url:
             built = _load("SQLite", url, calls, seed, key, env, progress)
