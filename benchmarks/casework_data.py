@@ -4,7 +4,8 @@ For the benchmarks that read what happened after the referral (Rec 29 and timeli
 and Annex A): `build("sqlite" or "postgresql", calls, seed)` returns a `Built` whose `url` is a
 dutydesk database holding `calls` generated calls over the three years up to the day it was built,
 with every child, record, clock, decision, referral, assessment, need, service, enquiry, plan and
-closure that followed them (benchmarks/casework_rows.py tells the story and gives the shares).
+closure that followed them (benchmarks/casework_rows.py and casework_cases.py tell the story,
+casework_words.py gives its shares).
 
 The schema is made by `flask db upgrade`; the staff (a contact centre, three duty teams and an
 out-of-hours team, each with a manager and workers, and a senior manager) by dutydesk's own
