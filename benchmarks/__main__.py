@@ -1,25 +1,27 @@
 """`python -m benchmarks`: the log-a-call benchmark (benchmarks/run.py), then the live board's
 (benchmarks/board.py), the escalation sweep's (benchmarks/sweep.py) and the burst of escalation
-e-mail (benchmarks/mail_burst.py) and the records check over a million children
-(benchmarks/records_check.py). Each writes its own section of docs/benchmarks.md.
+e-mail (benchmarks/mail_burst.py), the records check over a million children
+(benchmarks/records_check.py) and Rec 29 and timeliness over a million calls (benchmarks/rec29.py).
+Each writes its own section of docs/benchmarks.md.
 
-`--only log-call`, `--only board`, `--only sweep`, `--only mail` or `--only records` runs one of them
-(`make bench BENCH_ARGS="--only mail"`); `--board-calls 10000,100000` sets the board's sizes (other
-than the default, it writes nowhere unless `--output` is given); `--records-children 20000` sets the
-records check's (likewise); `--output` goes to all five; `--databases` and `--postgres-url` go to the
-log-a-call benchmark, the sweep's, the e-mail burst's and the records check's; every other option
-goes to the log-a-call benchmark.
+`--only log-call`, `--only board`, `--only sweep`, `--only mail`, `--only records` or `--only rec29`
+runs one of them (`make bench BENCH_ARGS="--only mail"`); `--board-calls 10000,100000` sets the board's
+sizes (other than the default, it writes nowhere unless `--output` is given); `--records-children 20000`
+sets the records check's and `--rec29-calls 20000` Rec 29's (likewise); `--output` goes to all six;
+`--databases` and `--postgres-url` go to the log-a-call benchmark, the sweep's, the e-mail burst's, the
+records check's and Rec 29's; every other option goes to the log-a-call benchmark.
 """
 
 import argparse
 import sys
 
-from benchmarks import board, mail_burst, records_check, run, sweep
+from benchmarks import board, mail_burst, rec29, records_check, run, sweep
 
 parser = argparse.ArgumentParser(add_help=False)
-parser.add_argument("--only", choices=["log-call", "board", "sweep", "mail", "records"])
+parser.add_argument("--only", choices=["log-call", "board", "sweep", "mail", "records", "rec29"])
 parser.add_argument("--board-calls")
 parser.add_argument("--records-children")
+parser.add_argument("--rec29-calls")
 parser.add_argument("--output")
 known, rest = parser.parse_known_args(sys.argv[1:])
 output = ["--output", known.output] if known.output else []
@@ -30,9 +32,10 @@ given, _ = shared.parse_known_args(rest)
 sweep_args = [arg for name in (given.databases or "").split(",") if name.strip()
               for arg in ("--database-url", name.strip().lower())]
 sweep_args += ["--postgres-url", given.postgres_url] if given.postgres_url else []
-records_args = (["--databases", given.databases] if given.databases else []) + (
-    ["--postgres-url", given.postgres_url] if given.postgres_url else []) + (
-    ["--children", known.records_children] if known.records_children else [])
+database_args = (["--databases", given.databases] if given.databases else []) + (
+    ["--postgres-url", given.postgres_url] if given.postgres_url else [])
+records_args = database_args + (["--children", known.records_children] if known.records_children else [])
+rec29_args = database_args + (["--calls", known.rec29_calls] if known.rec29_calls else [])
 
 status = 0
 if known.only in (None, "log-call"):
@@ -46,4 +49,6 @@ if known.only in (None, "mail"):
     status = mail_burst.main(sweep_args + output) or status
 if known.only in (None, "records"):
     status = records_check.main(records_args + output) or status
+if known.only in (None, "rec29"):
+    status = rec29.main(rec29_args + output) or status
 sys.exit(status)

@@ -31,7 +31,6 @@ child (`Population.new_children`) through `find_children` in-process against the
 """
 
 import argparse
-import contextlib
 import hashlib
 import math
 import os
@@ -43,13 +42,15 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from config import _database_url
 
+from benchmarks.kept import Meta, copy_text, has_tables, kept_postgres, kept_sqlite, sqlite_value
+from benchmarks.kept import cache_key as kept_cache_key
 from benchmarks.run import (BENCH_SECRET_KEY, DEFAULT_OUTPUT, DEFAULT_POSTGRES, ROOT, BenchError,
-                            GunicornSettings, PostgresDatabase, Server, call_form, csrf_token, http_request,
+                            GunicornSettings, Server, call_form, csrf_token, http_request,
                             log, run_checked, write_section)
 
 SIZE = 1_000_000
@@ -63,7 +64,6 @@ WARMUP = 30
 #: Bump when the rows written for a population change: a cached database is then rebuilt.
 GENERATION = 1
 TARGET_MEDIAN_MS, TARGET_P95_MS, TARGET_RECALL, TARGET_FALSE_LIKELY = 50.0, 150.0, 0.95, 0.01
-CACHE = Path(__file__).resolve().parent / ".cache"
 POSTGRES_NAME = "dutydesk_bench_search"
 SECTION_NAME = "records"
 BATCH = 20_000
@@ -91,14 +91,8 @@ def fingerprint(people) -> str:
     return hashlib.sha1(f"{len(people.children)}:{text_}".encode()).hexdigest()[:16]
 
 
-def schema_revision() -> str:
-    """The migrations' files, as a short digest: a new migration means a new cached database."""
-    names = sorted(path.name for path in (ROOT / "migrations" / "versions").glob("*.py"))
-    return hashlib.sha1("\n".join(names).encode()).hexdigest()[:10]
-
-
 def cache_key(size: int, seed: int) -> str:
-    return f"{size}-s{seed}-g{GENERATION}-{schema_revision()}"
+    return kept_cache_key(size, seed, GENERATION)
 
 
 @dataclass
@@ -154,27 +148,6 @@ ADDRESS_COLUMNS = ("child_id, address, normalised, postcode, to_date, recorded_a
                    "ended_by_id")
 
 
-def _sqlite_value(value):
-    if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")  # as SQLAlchemy writes it
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def _copy_text(rows) -> str:
-    def cell(value) -> str:
-        if value is None:
-            return r"\N"
-        if isinstance(value, datetime):
-            return value.astimezone(timezone.utc).isoformat(sep=" ")
-        if isinstance(value, (date, int)):
-            return str(value)
-        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-    return "".join("\t".join(map(cell, row)) + "\n" for row in rows)
-
-
 def load_population(engine, people, user_id: int, *, fast: bool = False, progress=None) -> int:
     """Write the population's children into the database behind `engine` (SQLAlchemy); returns the id
     offset added to the population's ids. `fast`: for a database of the benchmark's own (SQLite's
@@ -210,7 +183,7 @@ def _load_sqlite(connection: sqlite3.Connection, people, user_id, recorded, fast
                 connection.execute(f"PRAGMA {pragma}")
         first = connection.execute("SELECT coalesce(max(id), 0) + 1 FROM children").fetchone()[0]
         maker = RowMaker(user_id, first, recorded)
-        value = lambda rows: [tuple(map(_sqlite_value, row)) for row in rows]  # noqa: E731
+        value = lambda rows: [tuple(map(sqlite_value, row)) for row in rows]  # noqa: E731
         for rows in _batches(people, maker, progress):
             connection.execute("BEGIN")
             connection.executemany(f"INSERT INTO children ({CHILD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -247,7 +220,7 @@ def _load_postgres(connection, people, user_id, recorded, fast, progress) -> int
                                          ("child_addresses", ADDRESS_COLUMNS, rows.addresses),
                                          ("child_search_keys", "key, child_id", rows.keys)):
                 with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                    copy.write(_copy_text(made))
+                    copy.write(copy_text(made))
             connection.commit()
         if fast:
             cursor.execute("ALTER TABLE child_search_keys ADD CONSTRAINT pk_child_search_keys "
@@ -329,17 +302,11 @@ class Built:
     offset: int
 
 
-META = "bench_records_meta"
+META = Meta("bench_records_meta")
 
 
-def _read_meta(engine) -> dict | None:
-    from sqlalchemy import inspect, text
-
-    with engine.connect() as connection:
-        if META not in inspect(connection).get_table_names():
-            return None
-        row = connection.execute(text(f"SELECT key, fingerprint, load_seconds, id_offset FROM {META}")).first()
-    return None if row is None else {"key": row[0], "fingerprint": row[1], "load_s": row[2], "offset": row[3]}
+def _is_current(key: str, print_: str):
+    return lambda meta: meta["key"] == key and meta["fingerprint"] == print_
 
 
 def _counts(engine) -> dict:
@@ -357,10 +324,10 @@ def build(kind: str, url: str, people, key: str, print_: str, env: dict, passwor
 
     engine = create_engine(_database_url(url))
     try:
-        meta = _read_meta(engine)
-        reused = meta is not None and meta["key"] == key and meta["fingerprint"] == print_
+        meta = META.read(engine)
+        reused = meta is not None and _is_current(key, print_)(meta)
         if not reused:
-            if meta is not None or _has_tables(engine):
+            if meta is not None or has_tables(engine):
                 raise BenchError(f"{kind}: the database at {url} is not this benchmark's empty database")
             log(f"records: {kind}: flask db upgrade")
             run_checked([sys.executable, "-m", "flask", "db", "upgrade"], {**env, "DATABASE_URL": url},
@@ -368,8 +335,8 @@ def build(kind: str, url: str, people, key: str, print_: str, env: dict, passwor
         app = make_app(url)
         handler = make_handler(app, password)
         if reused:
-            log(f"records: {kind}: reusing the database built before (load took {meta['load_s']:.0f} s)")
-            return Built(kind, url, "", True, meta["load_s"], _counts(engine), meta["offset"]), handler
+            log(f"records: {kind}: reusing the database built before (load took {meta['load_seconds']:.0f} s)")
+            return Built(kind, url, "", True, meta["load_seconds"], _counts(engine), meta["id_offset"]), handler
         log(f"records: {kind}: loading {len(people.children):,} children")
         started = time.monotonic()
         reported = [started]
@@ -390,98 +357,25 @@ def build(kind: str, url: str, people, key: str, print_: str, env: dict, passwor
             from dutydesk.extensions import db
 
             db.engine.dispose()
-        with engine.begin() as connection:
-            connection.execute(text(f"CREATE TABLE {META} (key VARCHAR(100), fingerprint VARCHAR(40), "
-                                    "load_seconds FLOAT, id_offset INTEGER)"))
-            connection.execute(text(f"INSERT INTO {META} VALUES (:key, :print, :load, :offset)"),
-                               {"key": key, "print": print_, "load": load_s, "offset": offset})
+        META.write(engine, {"key": key, "fingerprint": print_, "load_seconds": float(load_s), "id_offset": offset})
         log(f"records: {kind}: loaded in {load_s:.0f} s (with the keys' index and ANALYZE)")
         return Built(kind, url, "", False, load_s, _counts(engine), offset), handler
     finally:
         engine.dispose()
 
 
-def _has_tables(engine) -> bool:
-    from sqlalchemy import inspect
-
-    with engine.connect() as connection:
-        return bool(inspect(connection).get_table_names())
-
-
 def sqlite_database(key: str, people, print_: str, env: dict, password: str) -> tuple[Built, dict]:
-    CACHE.mkdir(exist_ok=True)
-    path = CACHE / f"records-{key}.sqlite3"
-    for stale in CACHE.glob(f"records-{key.split('-')[0]}-*.sqlite3*"):  # this size's earlier builds only
-        if not stale.name.startswith(path.name):
-            stale.unlink()
-    url = f"sqlite:///{path}"
-    try:
+    with kept_sqlite("records", key, META) as url:
         built, handler = build("SQLite", url, people, key, print_, env, password)
-    except BaseException:
-        if not _complete(url):  # a half-built file is not kept
-            for suffix in ("", "-wal", "-shm"):
-                with contextlib.suppress(FileNotFoundError):
-                    Path(f"{path}{suffix}").unlink()
-        raise
     built.version = sqlite3.sqlite_version
     return built, handler
 
 
-def _complete(url: str) -> bool:
-    from sqlalchemy import create_engine
-
-    engine = create_engine(_database_url(url))
-    try:
-        return _read_meta(engine) is not None
-    except Exception:  # noqa: BLE001 - unreadable: not complete
-        return False
-    finally:
-        engine.dispose()
-
-
-class KeptPostgres(PostgresDatabase):
-    """The PostgreSQL database `dutydesk_bench_search`, kept between runs (dropped only to rebuild)."""
-
-    def __init__(self, admin_url: str, size: int):
-        super().__init__(admin_url)
-        self.name = POSTGRES_NAME if size == SIZE else f"{POSTGRES_NAME}_{size}"
-        from urllib.parse import urlsplit
-
-        self.url = urlsplit(admin_url)._replace(path=f"/{self.name}").geturl()
-
-    def ensure(self, key: str, print_: str) -> None:
-        """Make the database unless it holds this population already; remake it when it holds another."""
-        from sqlalchemy import create_engine
-
-        self.ensure_running()
-        with self._admin() as connection:
-            exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (self.name,)).fetchone()
-        if exists:
-            engine = create_engine(_database_url(self.url))
-            try:
-                meta = _read_meta(engine)
-            finally:
-                engine.dispose()
-            if meta and meta["key"] == key and meta["fingerprint"] == print_:
-                return
-        self.create()  # drops it first
-        self.created = False  # kept after the run
-
-
 def postgres_database(admin_url: str, size: int, key: str, people, print_: str, env: dict,
                       password: str) -> tuple[Built, dict]:
-    database = KeptPostgres(admin_url, size)
-    database.ensure_running()
-    with database._admin() as lock:  # one build at a time: another run waits, then reuses what was built
-        lock.execute("SELECT pg_advisory_lock(hashtext(%s))", (database.name,))
-        database.ensure(key, print_)
-        try:
-            built, handler = build("PostgreSQL", database.url, people, key, print_, env, password)
-        except BaseException:
-            if not _complete(_database_url(database.url)):
-                database.created = True
-                database.drop()
-            raise
+    name = POSTGRES_NAME if size == SIZE else f"{POSTGRES_NAME}_{size}"
+    with kept_postgres(admin_url, name, META, _is_current(key, print_)) as database:
+        built, handler = build("PostgreSQL", database.url, people, key, print_, env, password)
     built.version = database.version()
     return built, handler
 

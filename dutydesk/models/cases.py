@@ -3,7 +3,7 @@ them, transfers between teams and strategy discussions (R93, R48, R54, R55, R42,
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, and_, exists
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, and_, exists
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
@@ -60,14 +60,20 @@ class Referral(db.Model):
     """A child referred to children's social care: the CIN census referral, and the case it opens."""
 
     __tablename__ = "referrals"
-    __table_args__ = (UniqueConstraint("child_id"),)
+    __table_args__ = (
+        UniqueConstraint("child_id"),
+        # Rec 29 (statistics/rec29.py) reads the referrals of a period, and the referral of each
+        # assessment, from these alone: its child and team without the row.
+        Index("ix_referrals_referred_on_team_id_child_id", "referred_on", "team_id", "child_id"),
+        Index("ix_referrals_id_child_id_team_id", "id", "child_id", "team_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("contact_children.id"))
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
     #: CIN census ReferralDate: the London date of the decision to refer.
-    referred_on: Mapped[date] = mapped_column(Date, index=True)
+    referred_on: Mapped[date] = mapped_column(Date)
     source: Mapped[ReferralSource] = mapped_column(StrEnumType(ReferralSource, 4))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: CIN census ReferralNFA: the referral ended in no further action.

@@ -6,7 +6,7 @@ protection and child in need plans, strategy discussions' reviews, and the case'
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from dutydesk.extensions import db
@@ -30,6 +30,9 @@ class Assessment(Recorded, db.Model):
     meets the assessment clock. The CIN census's Assessments."""
 
     __tablename__ = "assessments"
+    #: Rec 29's assessments requiring a service, authorised in a period, and their referrals, from this alone.
+    __table_args__ = (Index("ix_assessments_authorised_on_requires_service", "authorised_on", "requires_service",
+                            "referral_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"), index=True)
@@ -51,7 +54,7 @@ class Assessment(Recorded, db.Model):
     summary: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: R25: the manager's written authorisation; CIN census AssessmentAuthorisationDate. An
     #: assessment counts as completed (Rec 29, the clock) when it is authorised.
-    authorised_on: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
+    authorised_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     authorised_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     authorised_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     authorisation_note: Mapped[str] = mapped_column(Text, default="", server_default="")
@@ -95,9 +98,11 @@ class Service(Recorded, db.Model):
     """A service provided to meet an identified need: what, by whom, from when; it may end."""
 
     __tablename__ = "services"
+    #: Whether a need had a service started by a date (Rec 29), from this alone.
+    __table_args__ = (Index("ix_services_need_id_started_on", "need_id", "started_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    need_id: Mapped[int] = mapped_column(ForeignKey("identified_needs.id"), index=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("identified_needs.id"))
     what: Mapped[str] = mapped_column(Text)
     provided_by: Mapped[str] = mapped_column(String(200))
     started_on: Mapped[date] = mapped_column(Date, index=True)

@@ -21,6 +21,10 @@ class Child(db.Model):
     """One child, whatever they were called on each call about them."""
 
     __tablename__ = "children"
+    #: The few records merged into another: the statistics join only these (statistics/rec29.py CHILD).
+    __table_args__ = (Index("ix_children_merged", "id", "merged_into_id",
+                            sqlite_where=db.text("merged_into_id IS NOT NULL"),
+                            postgresql_where=db.text("merged_into_id IS NOT NULL")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     date_of_birth: Mapped[date | None] = mapped_column(Date, nullable=True)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Date, Integer, and_, cast, exists, func, not_, null, or_, outerjoin, select
+from sqlalchemy import Date, Integer, and_, cast, exists, func, literal, not_, null, or_, outerjoin, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -84,8 +84,17 @@ class Period:
         return as_utc(datetime.combine(self.last + timedelta(days=1), time.min, tzinfo=LONDON))
 
 
-#: The child a call's child is: their record, or the record theirs was merged into.
-CHILD = func.coalesce(Child.merged_into_id, Child.id)
+#: The child a call's child is: their record, or the record theirs was merged into. The record's id
+#: is on the call's child already, so only records merged into another are joined (`_join_child`):
+#: a count reads the few merged records, not the record of every child it counts.
+CHILD = func.coalesce(Child.merged_into_id, ContactChild.child_id)
+
+
+def _join_child(query):
+    """`query`, which reads contact_children, with each child's record where it was merged into
+    another (an outer join: none for a record that was not), and only the children with a record."""
+    return (query.join(Child, and_(Child.id == ContactChild.child_id, Child.merged_into_id.is_not(None)), isouter=True)
+            .where(ContactChild.child_id.is_not(None)))
 
 
 def _row(contact_id, referral_id=None, assessment_id=None, obligation_id=None) -> tuple:
@@ -105,9 +114,8 @@ def _children(rows):
 
 
 def _referrals_of_children(*columns):
-    return (select(*(columns or (CHILD.label("child"),)))
-            .select_from(Referral).join(ContactChild, ContactChild.id == Referral.child_id)
-            .join(Child, Child.id == ContactChild.child_id))
+    return _join_child(select(*(columns or (CHILD.label("child"),)))
+                       .select_from(Referral).join(ContactChild, ContactChild.id == Referral.child_id))
 
 
 def _referral_rows(period: Period):
@@ -128,9 +136,9 @@ def referred(period: Period):
 
 
 def _requiring_assessments(period: Period):
-    query = (select(*_row(Referral.contact_id, Referral.id, Assessment.id))
-             .select_from(Assessment).join(Referral, Referral.id == Assessment.referral_id)
-             .join(ContactChild, ContactChild.id == Referral.child_id).join(Child, Child.id == ContactChild.child_id)
+    query = (_join_child(select(*_row(Referral.contact_id, Referral.id, Assessment.id))
+                         .select_from(Assessment).join(Referral, Referral.id == Assessment.referral_id)
+                         .join(ContactChild, ContactChild.id == Referral.child_id))
              .where(Assessment.authorised_on >= period.first, Assessment.authorised_on <= period.last,
                     Assessment.requires_service.is_(True)))
     if period.team_id is not None:
@@ -138,16 +146,31 @@ def _requiring_assessments(period: Period):
     return query
 
 
+def _requiring_children(assessments):
+    """The distinct children of the assessments requiring a service (`_requiring_assessments`' rows)."""
+    return select(assessments.c.child).distinct()
+
+
 def requiring(period: Period):
     """SELECT of the distinct children assessed, in the period, as requiring a service."""
-    assessments = _requiring_assessments(period).subquery()
-    return select(assessments.c.child).distinct()
+    return _requiring_children(_requiring_assessments(period).subquery())
 
 
 def _unmet_need(assessment_id, as_at: date):
     """An identified need of the assessment with no service started by `as_at`."""
     started = exists().where(Service.need_id == IdentifiedNeed.id, Service.started_on <= as_at)
     return exists().where(IdentifiedNeed.assessment_id == assessment_id, not_(started))
+
+
+def _unmet_children(assessments, as_at: date):
+    """The children of the assessments requiring a service with at least one need not yet met."""
+    return select(assessments.c.child).where(_unmet_need(assessments.c.assessment_id, as_at))
+
+
+def _provided_children(assessments, unmet):
+    """The distinct children of the assessments requiring a service who are not among `unmet` (the
+    children of those assessments with a need not yet met, `_unmet_children`)."""
+    return select(assessments.c.child).where(assessments.c.child.not_in(unmet)).distinct()
 
 
 def _yet_to_be_met_rows(period: Period, as_at: date):
@@ -158,22 +181,19 @@ def _yet_to_be_met_rows(period: Period, as_at: date):
 
 def yet_to_be_met(period: Period, as_at: date):
     """SELECT of the children requiring a service with at least one identified need not yet met."""
-    assessments = _requiring_assessments(period).subquery()
-    return select(assessments.c.child).where(_unmet_need(assessments.c.assessment_id, as_at)).distinct()
+    return _unmet_children(_requiring_assessments(period).subquery(), as_at).distinct()
 
 
 def _provided_rows(period: Period, as_at: date):
     """The assessments in the period of the children all of whose needs have a service."""
     assessments = _requiring_assessments(period).subquery()
-    unmet = select(assessments.c.child).where(_unmet_need(assessments.c.assessment_id, as_at))
-    return select(assessments).where(assessments.c.child.not_in(unmet))
+    return select(assessments).where(assessments.c.child.not_in(_unmet_children(assessments, as_at)))
 
 
 def provided(period: Period, as_at: date):
     """SELECT of the children requiring a service all of whose identified needs have one started."""
     assessments = _requiring_assessments(period).subquery()
-    unmet = select(assessments.c.child).where(_unmet_need(assessments.c.assessment_id, as_at))
-    return select(assessments.c.child).where(assessments.c.child.not_in(unmet)).distinct()
+    return _provided_children(assessments, _unmet_children(assessments, as_at))
 
 
 def contacts(period: Period):
@@ -191,9 +211,8 @@ def contacts_referred(period: Period):
 
 def _contact_children_rows(calls):
     """The children named on the calls, with their referral from the call if they have one."""
-    return (select(*_row(ContactChild.contact_id, Referral.id))
-            .select_from(outerjoin(ContactChild, Referral, Referral.child_id == ContactChild.id))
-            .join(Child, Child.id == ContactChild.child_id)
+    return (_join_child(select(*_row(ContactChild.contact_id, Referral.id))
+                        .select_from(outerjoin(ContactChild, Referral, Referral.child_id == ContactChild.id)))
             .where(ContactChild.contact_id.in_(calls)))
 
 
@@ -210,14 +229,24 @@ def _repeat_referral_rows(period: Period, months: int = rules.REPEAT_CONTACTS_MO
     earlier = Referral.__table__.alias("earlier")
     earlier_child = ContactChild.__table__.alias("earlier_child")
     earlier_record = Child.__table__.alias("earlier_record")
+    merged_in = Child.__table__.alias("merged_in")
     window_start = repeat_window_opens(Referral.referred_on, months)
+
+    def earlier_referral(same_child):
+        return exists().where(and_(
+            earlier.c.child_id == earlier_child.c.id, earlier_child.c.child_id == earlier_record.c.id, same_child,
+            earlier.c.id != Referral.id, earlier.c.referred_on < Referral.referred_on,
+            earlier.c.referred_on >= window_start))
+
+    # The earlier referral's record is the same child, coalesce(merged_into_id, id) = CHILD: asked as
+    # the two ways that can be (a record merged into the child's, or the child's own, unmerged), each
+    # found through an index, not by reading every referral of the year before for each one.
     query = (_referrals_of_children(*columns)
              .where(Referral.referred_on >= period.first, Referral.referred_on <= period.last,
-                    exists().where(and_(
-                        earlier.c.child_id == earlier_child.c.id, earlier_child.c.child_id == earlier_record.c.id,
-                        func.coalesce(earlier_record.c.merged_into_id, earlier_record.c.id) == CHILD,
-                        earlier.c.id != Referral.id, earlier.c.referred_on < Referral.referred_on,
-                        earlier.c.referred_on >= window_start))))
+                    or_(earlier_referral(earlier_child.c.child_id.in_(
+                            select(merged_in.c.id).where(merged_in.c.merged_into_id == CHILD).correlate(Child, ContactChild))),
+                        earlier_referral(and_(earlier_child.c.child_id == CHILD,
+                                              earlier_record.c.merged_into_id.is_(None))))))
     if period.team_id is not None:
         query = query.where(Referral.team_id == period.team_id)
     return query
@@ -252,8 +281,8 @@ def _clock_rows(period: Period, kind: ObligationKind, state: ObligationState):
     clock is about, or every child of the call for a clock about the whole call."""
     about = or_(ContactChild.id == Obligation.child_id,
                 and_(Obligation.child_id.is_(None), ContactChild.contact_id == Obligation.contact_id))
-    return (_clocks_due(period, *_row(Obligation.contact_id, obligation_id=Obligation.id))
-            .select_from(Obligation).join(ContactChild, about).join(Child, Child.id == ContactChild.child_id)
+    return (_join_child(_clocks_due(period, *_row(Obligation.contact_id, obligation_id=Obligation.id))
+                        .select_from(Obligation).join(ContactChild, about))
             .where(Obligation.kind == kind, CLOCK_STATES[state]))
 
 
@@ -333,10 +362,20 @@ def count(session, query) -> int:
 
 
 def rec29(session, period: Period, as_at: date) -> Rec29:
-    """The four Rec 29 counts, and the contacts beside them."""
-    return Rec29(period, as_at, count(session, referred(period)), count(session, requiring(period)),
-                 count(session, provided(period, as_at)), count(session, yet_to_be_met(period, as_at)),
-                 count(session, contacts(period)), count(session, contacts_referred(period)))
+    """The four Rec 29 counts, and the contacts beside them, in one statement: each count is its
+    SELECT above, the assessments requiring a service and their children with needs not yet met
+    each read once (CTEs) for the three counts made of them."""
+    assessments = _requiring_assessments(period).cte("requiring")
+    unmet = _unmet_children(assessments, as_at).cte("unmet")
+
+    def counted(query):
+        return select(func.count()).select_from(query.subquery()).scalar_subquery()
+
+    counts = session.execute(select(
+        counted(referred(period)), counted(_requiring_children(assessments)),
+        counted(_provided_children(assessments, select(unmet.c.child))), counted(select(unmet.c.child).distinct()),
+        counted(contacts(period)), counted(contacts_referred(period)))).one()
+    return Rec29(period, as_at, *(number or 0 for number in counts))
 
 
 @dataclass(frozen=True)
@@ -360,8 +399,17 @@ class Timeliness:
 def timeliness(session, period: Period) -> list[Timeliness]:
     """For each kind of clock, of those due in the period: met on time, met late, still open,
     withdrawn (no longer needed). Inbox items have clocks of their own, counted elsewhere."""
-    query = _clocks_due(period, Obligation.kind, *(func.count().filter(CLOCK_STATES[state]) for state in (
-        ObligationState.MET_ON_TIME, ObligationState.MET_LATE, ObligationState.OPEN, ObligationState.WITHDRAWN))
-                        ).group_by(Obligation.kind)
-    found = {kind: Timeliness(kind, *counts) for kind, *counts in session.execute(query)}
-    return [found.get(kind, Timeliness(kind, 0, 0, 0, 0)) for kind in ObligationKind]
+    # One count for each way a clock ended, each with that way's own condition (CLOCK_STATES), kind by
+    # kind: each condition is the WHERE of a partial index of obligations on (kind, due_at, team_id)
+    # (models/work.py), so each count reads only the clocks due in the period that ended that way, from
+    # the index alone, rather than every column of every clock due. Every kind is named (the answer has
+    # a row for each, and no other) so that the index is read kind by kind on both databases.
+    states = (ObligationState.MET_ON_TIME, ObligationState.MET_LATE, ObligationState.OPEN, ObligationState.WITHDRAWN)
+    counts = union_all(*(
+        _clocks_due(period, literal(position).label("state"), Obligation.kind, func.count().label("clocks"))
+        .where(Obligation.kind.in_(list(ObligationKind)), CLOCK_STATES[state]).group_by(Obligation.kind)
+        for position, state in enumerate(states)))
+    found = {kind: [0] * len(states) for kind in ObligationKind}
+    for position, kind, clocks in session.execute(counts):
+        found[kind][position] = clocks
+    return [Timeliness(kind, *found[kind]) for kind in ObligationKind]
