@@ -1,24 +1,25 @@
 """`python -m benchmarks`: the log-a-call benchmark (benchmarks/run.py), then the live board's
 (benchmarks/board.py), the escalation sweep's (benchmarks/sweep.py) and the burst of escalation
 e-mail (benchmarks/mail_burst.py), the records check over a million children
-(benchmarks/records_check.py) and Rec 29 and timeliness over a million calls (benchmarks/rec29.py).
+(benchmarks/records_check.py), Rec 29 and timeliness over a million calls (benchmarks/rec29.py) and the
+statutory returns of the same calls (benchmarks/returns_export.py).
 Each writes its own section of docs/benchmarks.md.
 
-`--only log-call`, `--only board`, `--only sweep`, `--only mail`, `--only records` or `--only rec29`
-runs one of them (`make bench BENCH_ARGS="--only mail"`); `--board-calls 10000,100000` sets the board's
+`--only log-call`, `--only board`, `--only sweep`, `--only mail`, `--only records`, `--only rec29` or
+`--only returns` runs one of them (`make bench BENCH_ARGS="--only mail"`); `--board-calls 10000,100000` sets the board's
 sizes (other than the default, it writes nowhere unless `--output` is given); `--records-children 20000`
-sets the records check's and `--rec29-calls 20000` Rec 29's (likewise); `--output` goes to all six;
+sets the records check's and `--rec29-calls 20000` Rec 29's and the returns' (likewise); `--output` goes to all seven;
 `--databases` and `--postgres-url` go to the log-a-call benchmark, the sweep's, the e-mail burst's, the
-records check's and Rec 29's; every other option goes to the log-a-call benchmark.
+records check's, Rec 29's and the returns'; every other option goes to the log-a-call benchmark.
 """
 
 import argparse
 import sys
 
-from benchmarks import board, mail_burst, rec29, records_check, run, sweep
+from benchmarks import board, mail_burst, rec29, records_check, returns_export, run, sweep
 
 parser = argparse.ArgumentParser(add_help=False)
-parser.add_argument("--only", choices=["log-call", "board", "sweep", "mail", "records", "rec29"])
+parser.add_argument("--only", choices=["log-call", "board", "sweep", "mail", "records", "rec29", "returns"])
 parser.add_argument("--board-calls")
 parser.add_argument("--records-children")
 parser.add_argument("--rec29-calls")
@@ -51,4 +52,6 @@ if known.only in (None, "records"):
     status = records_check.main(records_args + output) or status
 if known.only in (None, "rec29"):
     status = rec29.main(rec29_args + output) or status
+if known.only in (None, "returns"):
+    status = returns_export.main(rec29_args + output) or status
 sys.exit(status)
