@@ -196,14 +196,23 @@ def _person_cells(row, on: date) -> list:
             rules.age_on(born, on) if born is not None else None]
 
 
-def _calls_about_same_child():
-    """SQL: the call-children (contact_children ids) of the child counted: their record's and those
-    of the records merged into it. Read from the child, through its indexes, so that "the child's
-    earlier referrals" costs a few index probes per row, not a scan of the year's referrals."""
-    record, call_child = aliased(Child), aliased(ContactChild)
-    records = (select(record.id).where(or_(record.id == person.id, record.merged_into_id == person.id))
-               .correlate_except(record))
-    return select(call_child.id).where(call_child.child_id.in_(records)).correlate_except(call_child)
+def _own_record(call_child):
+    """SQL: the call's child (an alias of ContactChild) is the child counted's own record."""
+    return call_child.child_id == person.id
+
+
+def _merged_records(call_child):
+    """SQL: the call's child is a record merged into the child counted's."""
+    merged = aliased(Child)
+    return call_child.child_id.in_(select(merged.id).where(merged.merged_into_id == person.id)
+                                   .correlate_except(merged))
+
+
+def _for_same_child(count):
+    """SQL: `count(on_child)` for the child counted's own record plus for the records merged into
+    it: each an equality or a short IN the planner reads through the child's indexes, so that "the
+    child's earlier referrals" costs a few index probes a row, not a scan of the year's referrals."""
+    return count(_own_record) + count(_merged_records)
 
 
 def _on_or_before(day, last: date):
@@ -234,12 +243,14 @@ CONTACTS = AnnexList("List 1", "contacts", (*PERSON, Column("Date of Contact", T
 
 def _earlier_referrals():
     """SQL: how many referrals of the same child are dated within the 12 months before this one."""
-    earlier = aliased(Referral)
-    return (select(func.count()).select_from(earlier)
-            .where(earlier.child_id.in_(_calls_about_same_child()), earlier.id != Referral.id,
-                   earlier.referred_on < Referral.referred_on,
-                   earlier.referred_on >= repeat_window_opens(Referral.referred_on))
-            .scalar_subquery())
+    def count(on_child):
+        earlier, call_child = aliased(Referral), aliased(ContactChild)
+        return (select(func.count()).select_from(earlier).join(call_child, call_child.id == earlier.child_id)
+                .where(on_child(call_child), earlier.id != Referral.id, earlier.referred_on < Referral.referred_on,
+                       earlier.referred_on >= repeat_window_opens(Referral.referred_on))
+                .scalar_subquery())
+
+    return _for_same_child(count)
 
 
 def _referrals(period: Period):
@@ -293,13 +304,16 @@ ASSESSMENTS = AnnexList("List 4", "assessments", (
 def _earlier_enquiries(*, conferences: bool):
     """SQL: how many section 47 enquiries of the same child started (or, with `conferences`, how
     many of their conferences were held) within the 12 months before this enquiry started."""
-    earlier, case_ = aliased(Section47Enquiry), aliased(Referral)
-    day = earlier.conference_on if conferences else earlier.started_on
-    return (select(func.count()).select_from(earlier)
-            .join(case_, case_.id == earlier.referral_id)
-            .where(case_.child_id.in_(_calls_about_same_child()), earlier.id != Section47Enquiry.id,
-                   day < Section47Enquiry.started_on, day >= repeat_window_opens(Section47Enquiry.started_on))
-            .scalar_subquery())
+    def count(on_child):
+        earlier, case_, call_child = aliased(Section47Enquiry), aliased(Referral), aliased(ContactChild)
+        day = earlier.conference_on if conferences else earlier.started_on
+        return (select(func.count()).select_from(earlier).join(case_, case_.id == earlier.referral_id)
+                .join(call_child, call_child.id == case_.child_id)
+                .where(on_child(call_child), earlier.id != Section47Enquiry.id,
+                       day < Section47Enquiry.started_on, day >= repeat_window_opens(Section47Enquiry.started_on))
+                .scalar_subquery())
+
+    return _for_same_child(count)
 
 
 def _section47s(period: Period):
