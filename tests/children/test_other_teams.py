@@ -356,5 +356,7 @@ def test_the_board_finds_the_team_s_calls_with_clocks_running_through_the_open_w
         connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
         plan = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters).all()
     details = " ".join(str(row[-1]) for row in plan)
-    assert "ix_obligations_open_" in details, details
+    # Through an index of open clocks only (the board's, or timeliness's open-clock index): the
+    # size of the open work, however much history the table holds.
+    assert "ix_obligations_open_" in details or "ix_obligations_clocks_open" in details, details
     assert "SCAN contacts" not in details and "Seq Scan on contacts" not in details, details
