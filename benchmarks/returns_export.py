@@ -61,25 +61,25 @@ ORDER BY ch.id, r.referred_on, r.id
 #: The rows Annex A reads, in one statement: the contacts, referrals, assessments and enquiries of
 #: the period, each with its child, and the children in need (open referrals), as one UNION ALL.
 ANNEX_A_SQL = """
-SELECT 1, ch.id, ch.sex, ch.ethnicity, ch.date_of_birth, c.received_at, NULL, NULL
+SELECT 1, ch.id, ch.sex, ch.ethnicity, ch.date_of_birth, c.received_at, CAST(NULL AS TEXT), CAST(NULL AS TEXT)
 FROM contact_children cc JOIN contacts c ON c.id = cc.contact_id JOIN children ch ON ch.id = cc.child_id
 WHERE c.received_at >= :first_moment AND c.received_at < :after_moment
 UNION ALL
-SELECT 3, ch.id, ch.sex, ch.ethnicity, ch.date_of_birth, r.referred_on, r.source, r.worker_id
+SELECT 3, ch.id, ch.sex, ch.ethnicity, ch.date_of_birth, r.referred_on, CAST(r.source AS TEXT), CAST(r.worker_id AS TEXT)
 FROM referrals r JOIN contact_children cc ON cc.id = r.child_id JOIN children ch ON ch.id = cc.child_id
 WHERE r.referred_on >= :first AND r.referred_on <= :last
 UNION ALL
-SELECT 4, ch.id, ch.sex, ch.ethnicity, ch.date_of_birth, a.started_on, a.authorised_on, a.child_seen_on
+SELECT 4, ch.id, ch.sex, ch.ethnicity, ch.date_of_birth, a.started_on, CAST(a.authorised_on AS TEXT), CAST(a.child_seen_on AS TEXT)
 FROM assessments a JOIN referrals r ON r.id = a.referral_id JOIN contact_children cc ON cc.id = r.child_id
 JOIN children ch ON ch.id = cc.child_id
 WHERE a.started_on <= :last AND (a.authorised_on IS NULL OR a.authorised_on >= :first)
 UNION ALL
-SELECT 5, ch.id, ch.sex, ch.ethnicity, ch.date_of_birth, s.started_on, s.conference_on, s.outcome
+SELECT 5, ch.id, ch.sex, ch.ethnicity, ch.date_of_birth, s.started_on, CAST(s.conference_on AS TEXT), CAST(s.outcome AS TEXT)
 FROM section47_enquiries s JOIN referrals r ON r.id = s.referral_id JOIN contact_children cc ON cc.id = r.child_id
 JOIN children ch ON ch.id = cc.child_id
 WHERE s.started_on <= :last AND (s.conference_on IS NULL OR s.conference_on >= :first)
 UNION ALL
-SELECT 6, ch.id, ch.sex, ch.ethnicity, ch.date_of_birth, r.referred_on, cl.closed_on, r.worker_id
+SELECT 6, ch.id, ch.sex, ch.ethnicity, ch.date_of_birth, r.referred_on, CAST(cl.closed_on AS TEXT), CAST(r.worker_id AS TEXT)
 FROM referrals r JOIN contact_children cc ON cc.id = r.child_id JOIN children ch ON ch.id = cc.child_id
 LEFT JOIN closures cl ON cl.referral_id = r.id
 WHERE r.referred_on <= :last AND NOT r.is_nfa AND (cl.closed_on IS NULL OR cl.closed_on >= :first)
@@ -183,10 +183,16 @@ class Result:
 
 
 def bench_database(kind: str, calls: int, seed: int, postgres_url: str, workdir: Path) -> Result:
+    return bench_built(casework_data.build(kind, calls, seed, postgres_url=postgres_url), workdir)
+
+
+def bench_built(built: casework_data.Built, workdir: Path) -> Result:
+    """Both returns of the built database, each beside its one statement; fails unless the census
+    is valid and the workbook opens."""
     from dutydesk.returns.census import CensusYear
     from dutydesk.rules import financial_year_start
 
-    built = casework_data.build(kind, calls, seed, postgres_url=postgres_url)
+    kind = "sqlite" if built.url.startswith("sqlite") else "postgresql"
     year = CensusYear(financial_year_start(built.now.date()).year - 1)
     env = {**os.environ, "SECRET_KEY": BENCH_SECRET_KEY, "FLASK_APP": "dutydesk", "DATABASE_URL": built.url,
            "PYTHONUNBUFFERED": "1"}
