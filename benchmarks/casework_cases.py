@@ -26,7 +26,7 @@ class Cases:
     """What follows a referral, as `Casework` tells it."""
 
 
-    def referral(self, contact_id, child_id, name, team, received, decided, worker, harm, crime, source,
+    def referral(self, contact_id, child_id, record_id, name, team, received, decided, worker, harm, crime, source,
                  outcome, clocks) -> None:
         rng, rows, calendar = self.rng, self.rows, self.calendar
         self._closes, self._open_ends = [], []
@@ -84,7 +84,7 @@ class Cases:
         unallocated = "" if case_worker else rng.choice([AWAITING_ALLOCATION, AWAITING_ALLOCATION,
                                                          "No worker has capacity this week"])
         rows.add("referrals", (
-            referral_id, contact_id, child_id, case_team.id, referred_on, source, decided, nfa_at is not None, nfa_at,
+            referral_id, contact_id, child_id, record_id, case_team.id, referred_on, source, decided, nfa_at is not None, nfa_at,
             case_worker, allocated_at, unallocated, None if case_worker else decided,
             "" if case_worker or unallocated == AWAITING_ALLOCATION else "The team manager rings the family weekly"))
 

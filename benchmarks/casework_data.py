@@ -44,7 +44,7 @@ from benchmarks.run import BENCH_SECRET_KEY, DEFAULT_POSTGRES, BenchError, log, 
 CALLS = 1_000_000
 SEED = 29
 #: Bump when the rows generated change: a kept database is then rebuilt.
-GENERATION = 2
+GENERATION = 3
 META = Meta("bench_casework_meta")
 POSTGRES_NAME = "dutydesk_bench_casework"
 #: Calls generated and written per transaction.
@@ -295,6 +295,9 @@ BROKEN = {
         "WHERE c.merged_into_id IS NULL OR m.into_id <> c.merged_into_id "
         "OR EXISTS (SELECT 1 FROM children i WHERE i.id = c.merged_into_id AND i.merged_into_id IS NOT NULL)",
     "a call's child not linked to a record": "SELECT count(*) FROM contact_children WHERE child_id IS NULL",
+    "a referral whose child's record is not its call's child's":
+        "SELECT count(*) FROM referrals r JOIN contact_children cc ON cc.id = r.child_id "
+        "WHERE r.child_record_id IS NULL OR r.child_record_id <> cc.child_id",
     "an open escalation ladder step already due (the sweep would issue it)":
         "SELECT count(*) FROM obligations WHERE met_at IS NULL AND escalates_at <= :now",
 }

@@ -52,15 +52,13 @@ HAND_WRITTEN = """
 WITH referred AS (
     SELECT DISTINCT COALESCE(ch.merged_into_id, ch.id) AS child
     FROM referrals r
-    JOIN contact_children cc ON cc.id = r.child_id
-    JOIN children ch ON ch.id = cc.child_id
+    JOIN children ch ON ch.id = r.child_record_id
     WHERE r.referred_on >= :first AND r.referred_on <= :last
 ), requiring AS (
     SELECT a.id AS assessment_id, COALESCE(ch.merged_into_id, ch.id) AS child
     FROM assessments a
     JOIN referrals r ON r.id = a.referral_id
-    JOIN contact_children cc ON cc.id = r.child_id
-    JOIN children ch ON ch.id = cc.child_id
+    JOIN children ch ON ch.id = r.child_record_id
     WHERE a.requires_service = :yes AND a.authorised_on >= :first AND a.authorised_on <= :last
 ), unmet AS (
     SELECT DISTINCT q.child FROM requiring q
@@ -371,8 +369,9 @@ database of {first.built.calls:,} generated calls over three years and the casew
 `rec29.rec29(...)` and `rec29.timeliness(...)` as the statistics page calls them, in-process on the
 app's engine. **Baseline**, in the same run on the same database and engine: the four Rec 29 counts
 as one hand-written SQL statement (`HAND_WRITTEN` in benchmarks/rec29.py: the plain statement, joining
-each referral's call's child and child record; it runs on the same database, with the indexes
-migration d3f7a1c9e5b2 made for the app), whose answer must equal
+each referral's child's record, `referrals.child_record_id`, for the record it may have been merged
+into; it runs on the same database, with the indexes migrations d3f7a1c9e5b2 and a9c4e7f2b8d6
+made for the app), whose answer must equal
 the app's ({answers}), as must the figures the page shows. For information: everything one view of
 the page computes for its figures (Rec 29 for the year and for each of its 12 months, repeat
 referrals and timeliness), and the whole page through Flask's test client.

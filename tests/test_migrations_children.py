@@ -21,6 +21,7 @@ MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 CHILDREN_REVISION = "96ac33563c44"
 BEFORE = "f6a2b8c4d1e5"
 RECORDS_CHECK_REVISION = "a7c3e9d1b2f4"
+REFERRAL_RECORD_BEFORE = "d3f7a1c9e5b2"
 
 
 def what_each_call_said() -> dict[int, tuple]:
@@ -138,3 +139,30 @@ def test_the_merging_migration_goes_down_and_up_on_the_demo_with_its_protection(
                 "WHERE c.relname = 'child_merges' AND NOT t.tgisinternal") if db.engine.dialect.name == "postgresql" \
         else "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'child_merges'"
     assert db.session.scalar(text(triggers)) >= 2
+
+
+@freeze_time("2026-11-23 11:00:00")
+def test_the_migration_giving_each_referral_its_child_s_record_fills_it_from_the_call_s_child(at_head_afterwards):
+    demo.seed()
+    db.session.commit()
+
+    def records() -> dict[int, tuple]:
+        return {row.id: (row.child_record_id, row.call_child_record) for row in db.session.execute(text(
+            "SELECT r.id, r.child_record_id, cc.child_id AS call_child_record "
+            "FROM referrals r JOIN contact_children cc ON cc.id = r.child_id"))}
+
+    def triggers() -> int:
+        sql = ("SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+               "WHERE c.relname = 'referrals' AND NOT t.tgisinternal") if db.engine.dialect.name == "postgresql" \
+            else "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'referrals'"
+        return db.session.scalar(text(sql))
+
+    made = records()
+    assert made and all(record is not None and record == call_child for record, call_child in made.values())
+    protected = triggers()
+    assert protected >= 1
+    migrate(REFERRAL_RECORD_BEFORE)
+    assert "child_record_id" not in {c["name"] for c in inspect(db.engine).get_columns("referrals")}
+    migrate("head")
+    assert records() == made
+    assert triggers() == protected

@@ -3,7 +3,7 @@ them, transfers between teams and strategy discussions (R93, R48, R54, R55, R42,
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, and_, exists
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, and_, event, exists, select
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
@@ -62,15 +62,23 @@ class Referral(db.Model):
     __tablename__ = "referrals"
     __table_args__ = (
         UniqueConstraint("child_id"),
-        # Rec 29 (statistics/rec29.py) reads the referrals of a period, and the referral of each
-        # assessment, from these alone: its child and team without the row.
-        Index("ix_referrals_referred_on_team_id_child_id", "referred_on", "team_id", "child_id"),
-        Index("ix_referrals_id_child_id_team_id", "id", "child_id", "team_id"),
+        # Rec 29 (statistics/rec29.py) reads the referrals of a period, the referral of each
+        # assessment, and a child's earlier referrals from these alone: the child's record and
+        # the team without the row.
+        Index("ix_referrals_referred_on_team_id_child_record_id", "referred_on", "team_id", "child_record_id"),
+        Index("ix_referrals_id_child_record_id_team_id", "id", "child_record_id", "team_id"),
+        Index("ix_referrals_child_record_id_referred_on", "child_record_id", "referred_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("contact_children.id"))
+    #: The record of the child referred: the call's child's record, copied as the referral is
+    #: written (`_copy_child_record`), so that the statistics count children from the referrals
+    #: alone. A call's child is linked to a record once and never relinked
+    #: (children.operations), so the copy cannot fall behind. Nullable only because SQLite cannot
+    #: add a NOT NULL foreign key to a table in place.
+    child_record_id: Mapped[int | None] = mapped_column(ForeignKey("children.id"), nullable=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
     #: CIN census ReferralDate: the London date of the decision to refer.
     referred_on: Mapped[date] = mapped_column(Date)
@@ -116,6 +124,14 @@ class Referral(db.Model):
     @property
     def pending_transfer(self) -> "Transfer | None":
         return next((t for t in self.transfers if t.accepted_at is None), None)
+
+
+@event.listens_for(Referral, "before_insert")
+def _copy_child_record(mapper, connection, referral: Referral) -> None:
+    """The referral's child's record, read from the call's child in the INSERT itself: whatever
+    made the referral, and whether or not the call's child was flushed with its record then."""
+    referral.child_record_id = (select(ContactChild.child_id).where(ContactChild.id == referral.child_id)
+                                .scalar_subquery())
 
 
 class Transfer(db.Model):

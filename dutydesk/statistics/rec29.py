@@ -88,22 +88,35 @@ class Period:
 #: is on the call's child already, so only records merged into another are joined (`_join_child`):
 #: a count reads the few merged records, not the record of every child it counts.
 CHILD = func.coalesce(Child.merged_into_id, ContactChild.child_id)
+#: The child a referral is about, likewise: its record is on the referral itself (copied from the
+#: call's child), so that a count of referrals reads the referrals alone.
+REFERRED_CHILD = func.coalesce(Child.merged_into_id, Referral.child_record_id)
+
+
+def _join_merged(query, record):
+    """`query` with each child's record where it was merged into another (an outer join: none for
+    a record that was not), and only the rows whose `record` column is set."""
+    return (query.join(Child, and_(Child.id == record, Child.merged_into_id.is_not(None)), isouter=True)
+            .where(record.is_not(None)))
 
 
 def _join_child(query):
-    """`query`, which reads contact_children, with each child's record where it was merged into
-    another (an outer join: none for a record that was not), and only the children with a record."""
-    return (query.join(Child, and_(Child.id == ContactChild.child_id, Child.merged_into_id.is_not(None)), isouter=True)
-            .where(ContactChild.child_id.is_not(None)))
+    """`query`, which reads contact_children, with the merged records of its children (CHILD)."""
+    return _join_merged(query, ContactChild.child_id)
 
 
-def _row(contact_id, referral_id=None, assessment_id=None, obligation_id=None) -> tuple:
+def _join_referred_child(query):
+    """`query`, which reads referrals, with the merged records of their children (REFERRED_CHILD)."""
+    return _join_merged(query, Referral.child_record_id)
+
+
+def _row(contact_id, referral_id=None, assessment_id=None, obligation_id=None, *, child=CHILD) -> tuple:
     """The columns of a row behind a count: the child, and the call, referral, assessment or
     clock that counts them (None where it is not about one)."""
     def column(value, name):
         return (value if value is not None else cast(null(), Integer)).label(name)
 
-    return (CHILD.label("child"), column(contact_id, "contact_id"), column(referral_id, "referral_id"),
+    return (child.label("child"), column(contact_id, "contact_id"), column(referral_id, "referral_id"),
             column(assessment_id, "assessment_id"), column(obligation_id, "obligation_id"))
 
 
@@ -114,13 +127,16 @@ def _children(rows):
 
 
 def _referrals_of_children(*columns):
-    return _join_child(select(*(columns or (CHILD.label("child"),)))
-                       .select_from(Referral).join(ContactChild, ContactChild.id == Referral.child_id))
+    return _join_referred_child(select(*(columns or (REFERRED_CHILD.label("child"),))).select_from(Referral))
+
+
+def _referral_row(*ids) -> tuple:
+    return _row(*ids, child=REFERRED_CHILD)
 
 
 def _referral_rows(period: Period):
     """Each referral dated in the period, with its child."""
-    query = (_referrals_of_children(*_row(Referral.contact_id, Referral.id))
+    query = (_referrals_of_children(*_referral_row(Referral.contact_id, Referral.id))
              .where(Referral.referred_on >= period.first, Referral.referred_on <= period.last))
     if period.team_id is not None:
         query = query.where(Referral.team_id == period.team_id)
@@ -136,9 +152,8 @@ def referred(period: Period):
 
 
 def _requiring_assessments(period: Period):
-    query = (_join_child(select(*_row(Referral.contact_id, Referral.id, Assessment.id))
-                         .select_from(Assessment).join(Referral, Referral.id == Assessment.referral_id)
-                         .join(ContactChild, ContactChild.id == Referral.child_id))
+    query = (_join_referred_child(select(*_referral_row(Referral.contact_id, Referral.id, Assessment.id))
+                                  .select_from(Assessment).join(Referral, Referral.id == Assessment.referral_id))
              .where(Assessment.authorised_on >= period.first, Assessment.authorised_on <= period.last,
                     Assessment.requires_service.is_(True)))
     if period.team_id is not None:
@@ -227,26 +242,25 @@ def repeat_window_opens(day, months: int = rules.REPEAT_CONTACTS_MONTHS):
 def _repeat_referral_rows(period: Period, months: int = rules.REPEAT_CONTACTS_MONTHS, *columns):
     """The referrals dated in the period of a child referred within `months` months before."""
     earlier = Referral.__table__.alias("earlier")
-    earlier_child = ContactChild.__table__.alias("earlier_child")
-    earlier_record = Child.__table__.alias("earlier_record")
     merged_in = Child.__table__.alias("merged_in")
     window_start = repeat_window_opens(Referral.referred_on, months)
 
     def earlier_referral(same_child):
         return exists().where(and_(
-            earlier.c.child_id == earlier_child.c.id, earlier_child.c.child_id == earlier_record.c.id, same_child,
-            earlier.c.id != Referral.id, earlier.c.referred_on < Referral.referred_on,
+            same_child, earlier.c.id != Referral.id, earlier.c.referred_on < Referral.referred_on,
             earlier.c.referred_on >= window_start))
 
-    # The earlier referral's record is the same child, coalesce(merged_into_id, id) = CHILD: asked as
-    # the two ways that can be (a record merged into the child's, or the child's own, unmerged), each
-    # found through an index, not by reading every referral of the year before for each one.
+    # The earlier referral's record is the same child, coalesce(merged_into_id, record) =
+    # REFERRED_CHILD: asked as the two ways that can be (the child's own record, or a record merged
+    # into it), each an equality or a short IN found through the index of a child's referrals
+    # (child_record_id, referred_on), not by reading every referral of the year before for each one.
+    # The child's own record is never itself merged: REFERRED_CHILD is the record a merge ended in.
     query = (_referrals_of_children(*columns)
              .where(Referral.referred_on >= period.first, Referral.referred_on <= period.last,
-                    or_(earlier_referral(earlier_child.c.child_id.in_(
-                            select(merged_in.c.id).where(merged_in.c.merged_into_id == CHILD).correlate(Child, ContactChild))),
-                        earlier_referral(and_(earlier_child.c.child_id == CHILD,
-                                              earlier_record.c.merged_into_id.is_(None))))))
+                    or_(earlier_referral(earlier.c.child_record_id == REFERRED_CHILD),
+                        earlier_referral(earlier.c.child_record_id.in_(
+                            select(merged_in.c.id).where(merged_in.c.merged_into_id == REFERRED_CHILD)
+                            .correlate(Child, Referral))))))
     if period.team_id is not None:
         query = query.where(Referral.team_id == period.team_id)
     return query
@@ -330,7 +344,8 @@ def behind(measure: Measure, period: Period, as_at: date, *, kind: ObligationKin
     if measure is Measure.YET_TO_BE_MET:
         return _yet_to_be_met_rows(period, as_at)
     if measure is Measure.REPEAT_REFERRED:
-        return _repeat_referral_rows(period, rules.REPEAT_CONTACTS_MONTHS, *_row(Referral.contact_id, Referral.id))
+        return _repeat_referral_rows(period, rules.REPEAT_CONTACTS_MONTHS,
+                                     *_referral_row(Referral.contact_id, Referral.id))
     if measure is Measure.CONTACTS:
         return _contact_children_rows(contacts(period))
     if measure is Measure.CONTACTS_REFERRED:

@@ -4,6 +4,7 @@ the operations."""
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from dutydesk.access import AccessRefused, may_change
 from dutydesk import rules
@@ -12,7 +13,8 @@ from dutydesk.cases import queries
 from dutydesk.cases.operations import OnwardReferral
 from dutydesk.contacts import operations as calls
 from dutydesk.errors import DomainError
-from dutydesk.models import ObligationKind, Role, ScreeningOutcome, TeamKind
+from dutydesk.extensions import db
+from dutydesk.models import ContactChild, ObligationKind, Referral, Role, ScreeningOutcome, TeamKind
 from dutydesk.rules import ObligationState, obligation_state
 from dutydesk.work import operations as work
 from tests.factories import at, create_contact, create_team, create_user, obligation_of
@@ -57,6 +59,17 @@ def test_a_referral_opens_the_cin_referral_with_its_date_and_source_and_an_asses
     assessment = obligation_of(contact, K.ASSESSMENT, child)
     assert assessment.due_at == rules.assessment_due_at(LATER)
     assert assessment.worker == worker
+
+
+def test_a_referral_holds_the_record_of_its_call_s_child_as_the_database_stores_it(accepted):
+    contact, child, _, _ = accepted
+    decide(accepted, O.REFERRAL)
+    db.session.commit()
+    stored = db.session.execute(
+        select(Referral.child_record_id, ContactChild.child_id).join(ContactChild, ContactChild.id == Referral.child_id)
+        .where(Referral.child_id == child.id)).one()
+    assert stored[0] is not None
+    assert stored[0] == stored[1] == child.child.id
 
 
 def test_no_further_action_after_a_referral_sets_its_nfa_flag_and_stops_the_assessment_clock(accepted):
