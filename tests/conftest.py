@@ -13,11 +13,12 @@ import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import make_url, text
 
 from config import TestConfig
 from dutydesk import create_app
 from dutydesk.extensions import db, limiter
+from tests.databases import empty_postgres_database
 
 # pytest's own clock (--durations, timeouts) reads real time, also in a test frozen in time.
 freezegun.configure(extend_ignore_list=["_pytest.timing"])
@@ -53,16 +54,8 @@ def database_url(tmp_path_factory):
     if worker is None:
         yield url
         return
-    url = make_url(url)
-    name = f"{url.database}_{worker}"
-    server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with server.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    server.dispose()
+    with empty_postgres_database(url, f"{make_url(url).database}_{worker}") as worker_url:
+        yield worker_url
 
 
 @pytest.fixture(scope="session")

@@ -6,10 +6,11 @@ opened), each beside its hand-written statement, and the report written. Speed a
 asserted here."""
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import make_url
 
 from benchmarks import casework_data, returns_export
 from benchmarks.run import machine
+from tests.databases import empty_postgres_database
 
 
 @pytest.fixture
@@ -18,16 +19,8 @@ def empty_database(database_url, tmp_path):
     if database_url.startswith("sqlite"):
         yield f"sqlite:///{tmp_path / 'returns.sqlite3'}"
         return
-    url = make_url(database_url)
-    name = f"{url.database}_returns_bench"
-    server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with server.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    server.dispose()
+    with empty_postgres_database(database_url, f"{make_url(database_url).database}_returns_bench") as url:
+        yield url
 
 
 def test_the_benchmark_makes_checks_and_reports_both_returns_beside_their_statements(empty_database, tmp_path):
