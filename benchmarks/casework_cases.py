@@ -84,8 +84,8 @@ class Cases:
         unallocated = "" if case_worker else rng.choice([AWAITING_ALLOCATION, AWAITING_ALLOCATION,
                                                          "No worker has capacity this week"])
         rows.add("referrals", (
-            referral_id, contact_id, child_id, record_id, case_team.id, referred_on, source, decided, nfa_at is not None, nfa_at,
-            case_worker, allocated_at, unallocated, None if case_worker else decided,
+            referral_id, contact_id, child_id, record_id, case_team.id, referred_on, source, decided, nfa_at is not None,
+            nfa_at, case_worker, allocated_at, unallocated, None if case_worker else decided,
             "" if case_worker or unallocated == AWAITING_ALLOCATION else "The team manager rings the family weekly"))
 
     def transfer(self, referral_id, contact_id, child_id, name, team, allocated_at, case_worker, clocks):

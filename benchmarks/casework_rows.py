@@ -87,7 +87,8 @@ COLUMNS = {
                             "is_joint_investigation", "social_care_manager_id", "onward_agency", "onward_purpose",
                             "onward_agreed_by_id"),
     "referrals": ("id", "contact_id", "child_id", "child_record_id", "team_id", "referred_on", "source", "created_at",
-                  "is_nfa", "nfa_at", "worker_id", "allocated_at", "unallocated_reason", "unallocated_since", "contingency"),
+                  "is_nfa", "nfa_at", "worker_id", "allocated_at", "unallocated_reason", "unallocated_since",
+                  "contingency"),
     "transfers": ("id", "referral_id", "from_team_id", "to_team_id", "reason", "requested_at", "requested_by_id",
                   "accepted_at", "accepted_by_id", "obligation_id"),
     "strategy_discussions": ("id", "contact_id", "child_id", "held_at", "record", "circulated_to", "circulated_at",
@@ -688,8 +689,8 @@ class Casework(Cases):
             (worker if rand() < 0.5 else manager) if onward else None))
         self.event(contact_id, decided, worker, "decision", f"Decision for {name}: {outcome.label}", child_id)
         if outcome.opens_referral:
-            self.referral(contact_id, child_id, kid[2], name, team, received, decided, worker, harm, crime, source, outcome,
-                          clocks)
+            self.referral(contact_id, child_id, kid[2], name, team, received, decided, worker, harm, crime, source,
+                          outcome, clocks)
         call_clocks.extend(clocks)
 
     # -- filing each clock ------------------------------------------------------------------------
