@@ -134,21 +134,24 @@ def _referral_row(*ids) -> tuple:
     return _row(*ids, child=REFERRED_CHILD)
 
 
-def _referral_rows(period: Period):
-    """Each referral dated in the period, with its child."""
-    query = (_referrals_of_children(*_referral_row(Referral.contact_id, Referral.id))
+def _referrals_in(period: Period, *columns):
+    """The referrals dated in the period (of its team, if it has one), as `columns` (default: their
+    children)."""
+    query = (_referrals_of_children(*columns)
              .where(Referral.referred_on >= period.first, Referral.referred_on <= period.last))
     if period.team_id is not None:
         query = query.where(Referral.team_id == period.team_id)
     return query
 
 
+def _referral_rows(period: Period):
+    """Each referral dated in the period, with its child."""
+    return _referrals_in(period, *_referral_row(Referral.contact_id, Referral.id))
+
+
 def referred(period: Period):
     """SELECT of the distinct children with a referral dated in the period."""
-    query = _referrals_of_children().where(Referral.referred_on >= period.first, Referral.referred_on <= period.last)
-    if period.team_id is not None:
-        query = query.where(Referral.team_id == period.team_id)
-    return query.distinct()
+    return _referrals_in(period).distinct()
 
 
 def _requiring_assessments(period: Period):
@@ -255,15 +258,10 @@ def _repeat_referral_rows(period: Period, months: int = rules.REPEAT_CONTACTS_MO
     # into it), each an equality or a short IN found through the index of a child's referrals
     # (child_record_id, referred_on), not by reading every referral of the year before for each one.
     # The child's own record is never itself merged: REFERRED_CHILD is the record a merge ended in.
-    query = (_referrals_of_children(*columns)
-             .where(Referral.referred_on >= period.first, Referral.referred_on <= period.last,
-                    or_(earlier_referral(earlier.c.child_record_id == REFERRED_CHILD),
-                        earlier_referral(earlier.c.child_record_id.in_(
-                            select(merged_in.c.id).where(merged_in.c.merged_into_id == REFERRED_CHILD)
-                            .correlate(Child, Referral))))))
-    if period.team_id is not None:
-        query = query.where(Referral.team_id == period.team_id)
-    return query
+    return _referrals_in(period, *columns).where(or_(
+        earlier_referral(earlier.c.child_record_id == REFERRED_CHILD),
+        earlier_referral(earlier.c.child_record_id.in_(
+            select(merged_in.c.id).where(merged_in.c.merged_into_id == REFERRED_CHILD).correlate(Child, Referral)))))
 
 
 def repeat_referred(period: Period, months: int = rules.REPEAT_CONTACTS_MONTHS):
